@@ -1,0 +1,11 @@
+"""ppocr: a config-driven training framework for PP-OCRv3 on PaddlePaddle."""
+
+import os
+import warnings
+
+__version__ = "0.1.0"
+
+# Paddle prints C++ INFO logs and a ccache warning on import; keep the console for our own lines.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("FLAGS_call_stack_level", "0")
+warnings.filterwarnings("ignore", message="No ccache found")

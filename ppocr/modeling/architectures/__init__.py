@@ -1,0 +1,1 @@
+from ppocr.modeling.architectures import base_model  # noqa: F401
