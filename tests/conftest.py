@@ -1,0 +1,25 @@
+"""Shared fixtures. ``shared`` is ../shared (real samples and PaddleOCR reference facts); tests that
+need it skip with a reason where it is absent (a user's fresh clone does not have it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PPOCR_SHARED", REPO.parent / "shared"))
+PRETRAINED_CACHE = REPO / ".cache"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "reference").is_dir():
+        pytest.skip(f"{SHARED} is absent (real samples and PaddleOCR reference facts)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
