@@ -104,19 +104,26 @@ class Registry:
             raise ConfigError(f"{where}: {name} is missing required key(s): {', '.join(missing)}")
         return kept
 
-    def build(self, cfg: dict[str, Any] | None, where: str, **provided: Any) -> Any:
-        """Build from ``{name: X, **args}``; ``provided`` are builder-supplied arguments."""
+    def build(self, cfg: dict[str, Any] | None, where: str, defaults: dict | None = None,
+              **provided: Any) -> Any:
+        """Build from ``{name: X, **args}``. ``provided`` are builder-supplied arguments the config
+        must not set (channel counts, the charset); ``defaults`` are Global values a component
+        receives unless its own config sets them (``max_text_length``, ``label_list``)."""
         if not isinstance(cfg, dict) or "name" not in cfg:
             raise ConfigError(f"{where}: expected a mapping with a 'name' key "
                               f"(one of: {', '.join(self.names())}), got {cfg!r}")
         args = {k: v for k, v in cfg.items() if k != "name"}
-        return self.build_named(cfg["name"], args, where, **provided)
+        return self.build_named(cfg["name"], args, where, defaults, **provided)
 
-    def build_named(self, name: str, args: dict[str, Any] | None, where: str, **provided: Any):
+    def build_named(self, name: str, args: dict[str, Any] | None, where: str,
+                    defaults: dict | None = None, **provided: Any):
         kept = self.check(name, dict(args or {}), where, provided=provided)
         cls = self.get(name, where)
         names, _, var_kw = accepted_args(cls)
         extra = {k: v for k, v in provided.items() if k in names or var_kw}
+        for k, v in (defaults or {}).items():
+            if k in names and k not in kept and v is not None:
+                extra[k] = v
         return cls(**kept, **extra)
 
 

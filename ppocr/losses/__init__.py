@@ -1,0 +1,1 @@
+from ppocr.losses import cls_loss  # noqa: F401

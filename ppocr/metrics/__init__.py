@@ -1,0 +1,1 @@
+from ppocr.metrics import cls_metric  # noqa: F401

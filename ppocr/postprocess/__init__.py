@@ -1,0 +1,1 @@
+from ppocr.postprocess import cls_postprocess  # noqa: F401

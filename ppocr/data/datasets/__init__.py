@@ -1,0 +1,3 @@
+"""Datasets; importing this package registers them."""
+
+from ppocr.data.datasets import lmdb_dataset, simple  # noqa: F401

@@ -41,10 +41,12 @@ class Compose:
         return len(self.ops)
 
 
-def build_transforms(items: list | None, where: str, **provided: Any) -> Compose:
+def build_transforms(items: list | None, where: str, defaults: dict | None = None,
+                     **provided: Any) -> Compose:
     """Build PaddleOCR's single-key list form: ``[{DecodeImage: {img_mode: BGR}}, ...]``.
 
-    ``provided`` (the charset, label_list, ...) goes to the transforms whose constructors take it.
+    ``provided`` (the charset) and ``defaults`` (Global values such as label_list or
+    max_text_length) go to the transforms whose constructors take them.
     """
     if items is None:
         return Compose([])
@@ -61,5 +63,5 @@ def build_transforms(items: list | None, where: str, **provided: Any) -> Compose
         (name, args), = item.items()
         if args is not None and not isinstance(args, dict):
             raise ConfigError(f"{at}.{name}: arguments must be a mapping, got {args!r}")
-        ops.append(TRANSFORMS.build_named(name, args, f"{at}.{name}", **provided))
+        ops.append(TRANSFORMS.build_named(name, args, f"{at}.{name}", defaults, **provided))
     return Compose(ops)

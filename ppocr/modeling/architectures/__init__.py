@@ -1,1 +1,1 @@
-from ppocr.modeling.architectures import base_model  # noqa: F401
+from ppocr.modeling.architectures import base_model, distillation_model  # noqa: F401

@@ -1,0 +1,73 @@
+"""Build a dataset, its sampler and a paddle DataLoader from ``Train`` or ``Eval``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ppocr.config import global_value
+from ppocr.data.collate import collate
+from ppocr.data.sampler import EpochBatchSampler
+from ppocr.data.transforms.base import build_transforms
+from ppocr.errors import ConfigError
+from ppocr.registry import DATASETS, did_you_mean
+
+LOADER_DEFAULTS = {"shuffle": False, "batch_size_per_card": 1, "drop_last": False, "num_workers": 0,
+                   "use_shared_memory": True}
+
+
+@dataclass
+class Data:
+    dataset: Any
+    sampler: EpochBatchSampler
+    loader: Any
+
+
+def loader_options(section: dict, where: str) -> dict:
+    opts = dict(LOADER_DEFAULTS)
+    for k, v in (section.get("loader") or {}).items():
+        if k not in LOADER_DEFAULTS:
+            raise ConfigError(f"{where}.loader: unknown key '{k}';{did_you_mean(k, LOADER_DEFAULTS)} "
+                              f"accepts: {', '.join(LOADER_DEFAULTS)}")
+        opts[k] = v
+    if int(opts["batch_size_per_card"]) < 1:
+        raise ConfigError(f"{where}.loader.batch_size_per_card must be >= 1")
+    return opts
+
+
+def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: dict | None = None):
+    """``mode`` is 'Train' or 'Eval'. ``provided``/``defaults`` reach the transforms that take them
+    (see :meth:`ppocr.registry.Registry.build`)."""
+    section = cfg.get(mode)
+    if not isinstance(section, dict) or not isinstance(section.get("dataset"), dict):
+        raise ConfigError(f"{getattr(cfg, 'path', 'config')}: {mode}.dataset is missing")
+    args = dict(section["dataset"])
+    name = args.pop("name", None)
+    if name is None:
+        raise ConfigError(f"{mode}.dataset: missing 'name' (one of {', '.join(DATASETS.names())})")
+    transforms = build_transforms(args.pop("transforms", None), f"{mode}.dataset.transforms",
+                                  defaults, **(provided or {}))
+    extra = {"transforms": transforms, "seed": int(global_value(cfg, "seed")), "where": f"{mode}.dataset"}
+    if name == "SimpleDataSet":
+        extra["max_bad_ratio"] = float(global_value(cfg, "max_bad_sample_ratio"))
+    return DATASETS.build_named(name, args, f"{mode}.dataset", **extra)
+
+
+def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provided: dict | None = None,
+               defaults: dict | None = None, num_workers: int | None = None) -> Data:
+    import paddle
+
+    opts = loader_options(cfg[mode], mode)
+    dataset = build_dataset(cfg, mode, provided, defaults)
+    train = mode == "Train"
+    sampler = EpochBatchSampler(len(dataset), int(opts["batch_size_per_card"]), bool(opts["shuffle"]),
+                                bool(opts["drop_last"]), seed=int(global_value(cfg, "seed")),
+                                rank=rank, world_size=world_size, pad=train)
+    if len(sampler) == 0:
+        raise ConfigError(f"{mode}: {len(dataset)} samples give no batch of "
+                          f"{opts['batch_size_per_card']} with drop_last; lower batch_size_per_card")
+    workers = int(opts["num_workers"] if num_workers is None else num_workers)
+    loader = paddle.io.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate,
+                                  num_workers=workers, use_shared_memory=bool(opts["use_shared_memory"]),
+                                  return_list=True)
+    return Data(dataset, sampler, loader)

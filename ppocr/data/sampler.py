@@ -1,0 +1,61 @@
+"""Batch sampler: shuffled by (seed, epoch), sharded across ranks, resumable mid-epoch.
+
+It yields lists of ``(epoch, index)`` keys, so a dataset seeds each sample's augmentation from the
+key alone and any number of loader workers produce the same samples.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+
+class EpochBatchSampler:
+    def __init__(self, num_samples: int, batch_size: int, shuffle: bool, drop_last: bool,
+                 seed: int = 0, rank: int = 0, world_size: int = 1, pad: bool = True):
+        self.num_samples = num_samples
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.seed = seed
+        self.rank = rank
+        self.world_size = world_size
+        self.pad = pad  # training pads so every rank gets the same number of batches; eval does not
+        self.epoch = 0
+        self.start_batch = 0
+        self._trace = os.environ.get("PPOCR_SAMPLE_TRACE_DIR")
+
+    def set_epoch(self, epoch: int, start_batch: int = 0) -> None:
+        self.epoch = epoch
+        self.start_batch = start_batch
+
+    def indices(self) -> np.ndarray:
+        n = self.num_samples
+        idx = np.random.default_rng([self.seed, self.epoch]).permutation(n) if self.shuffle \
+            else np.arange(n)
+        if self.world_size > 1:
+            if self.pad:
+                total = -(-n // self.world_size) * self.world_size
+                idx = np.concatenate([idx, idx[: total - n]]) if total > n else idx
+            idx = idx[self.rank::self.world_size]
+        return idx
+
+    def __len__(self) -> int:
+        n = len(self.indices()) if self.world_size > 1 else self.num_samples
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def __iter__(self):
+        idx = self.indices()
+        for b in range(self.start_batch, len(self)):
+            chunk = idx[b * self.batch_size:(b + 1) * self.batch_size]
+            keys = [(self.epoch, int(i)) for i in chunk]
+            if self._trace:
+                self._record(keys)
+            yield keys
+
+    def _record(self, keys) -> None:
+        """Debug trace (PPOCR_SAMPLE_TRACE_DIR): which samples this rank read, one line each."""
+        os.makedirs(self._trace, exist_ok=True)
+        with open(os.path.join(self._trace, f"rank{self.rank}.txt"), "a") as f:
+            f.writelines(f"sample {e} {i}\n" for e, i in keys)

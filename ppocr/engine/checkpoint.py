@@ -1,0 +1,184 @@
+"""Checkpoints: atomic directories, JSON trainer state, honest weight loading.
+
+A checkpoint directory holds ``model.pdparams``, ``model.pdopt``, ``state.json``, ``config.yml``
+and, for distillation models, ``student.pdparams`` (the student with plain keys). Weights can also
+be given as a ``.pdparams`` file or a PaddleOCR prefix (``output/best_accuracy`` ->
+``output/best_accuracy.pdparams``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+
+import numpy as np
+import paddle
+
+from ppocr.errors import CheckpointError
+from ppocr.utils.io import atomic_write_json, replace_dir
+from ppocr.utils.logging import get_logger
+
+WEIGHTS = "model.pdparams"
+OPTIMIZER = "model.pdopt"
+STATE = "state.json"
+CONFIG = "config.yml"
+STUDENT = "student.pdparams"
+
+
+def save_checkpoint(directory: str, model, optimizer=None, state: dict | None = None, config=None,
+                    student=None, scaler=None) -> str:
+    """Write a complete checkpoint into ``<directory>.tmp`` and rename it into place."""
+    tmp = f"{directory.rstrip('/')}.tmp"
+    if os.path.isdir(tmp):
+        shutil.rmtree(tmp)
+    os.makedirs(tmp)
+    paddle.save(model.state_dict(), os.path.join(tmp, WEIGHTS))
+    if optimizer is not None:
+        opt_state = optimizer.state_dict()
+        if scaler is not None:
+            opt_state = {"optimizer": opt_state, "scaler": scaler.state_dict()}
+        paddle.save(opt_state, os.path.join(tmp, OPTIMIZER))
+    if student is not None:
+        paddle.save(student.state_dict(), os.path.join(tmp, STUDENT))
+    if config is not None:
+        config.dump(os.path.join(tmp, CONFIG))
+    atomic_write_json(os.path.join(tmp, STATE), state or {})
+    for name in os.listdir(tmp):
+        with open(os.path.join(tmp, name), "rb") as f:
+            os.fsync(f.fileno())
+    replace_dir(tmp, directory)
+    return directory
+
+
+def resolve_weights(path: str, prefer_student: bool = False) -> str:
+    """The ``.pdparams`` file behind a checkpoint directory, a file, or a PaddleOCR prefix."""
+    if not path:
+        raise CheckpointError("no weights path given")
+    candidates = []
+    for d in (path, path.rstrip("/") + ".old"):  # .old: an interrupted replace left only this copy
+        if os.path.isdir(d):
+            names = [STUDENT, WEIGHTS] if prefer_student else [WEIGHTS]
+            candidates += [os.path.join(d, n) for n in names]
+    candidates += [path, path + ".pdparams"]
+    for c in candidates:
+        if os.path.isfile(c):
+            return c
+    raise CheckpointError(f"weights not found: {path} (looked for {', '.join(dict.fromkeys(candidates))})")
+
+
+def read_weights(path: str) -> dict[str, np.ndarray]:
+    """Load a state dict as numpy arrays; a corrupt file is a CheckpointError naming it."""
+    try:
+        raw = paddle.load(path, return_numpy=True)
+    except Exception as e:  # pickle, EOF, zip errors all mean the same to the user
+        raise CheckpointError(f"{path}: cannot read weights ({type(e).__name__}: {e})") from None
+    if not isinstance(raw, dict):
+        raise CheckpointError(f"{path}: expected a state dict, got {type(raw).__name__}")
+    return {k: np.asarray(v) for k, v in raw.items()}
+
+
+def _shape(a) -> str:
+    return "x".join(str(d) for d in a.shape) or "scalar"
+
+
+def _strip_prefix(model_keys: set[str], file_sd: dict) -> tuple[dict, str | None]:
+    """A distillation checkpoint loaded into a plain model: take the ``Student.`` (or best-matching)
+    sub-model's weights, so nobody strips prefixes by hand."""
+    if model_keys & set(file_sd):
+        return file_sd, None
+    prefixes = {k.split(".", 1)[0] for k in file_sd if "." in k}
+    best, best_hits = None, 0
+    for p in sorted(prefixes, key=lambda p: (p != "Student", p)):
+        hits = sum(1 for k in file_sd if k.startswith(p + ".") and k[len(p) + 1:] in model_keys)
+        if hits > best_hits:
+            best, best_hits = p, hits
+    if best is None:
+        return file_sd, None
+    n = len(best) + 1
+    return {k[n:]: v for k, v in file_sd.items() if k.startswith(best + ".")}, best
+
+
+def load_weights(model, path: str, allow_mismatch: list[str] | tuple = (), what: str = "weights",
+                 prefer_student: bool = False) -> dict:
+    """Load weights strictly. Keys matching an ``allow_mismatch`` glob may be missing from the file,
+    differ in shape (then they keep their fresh initialisation) or be unused; anything else that
+    does not fit is a CheckpointError. Logs one summary line; returns the summary."""
+    file = resolve_weights(path, prefer_student)
+    file_sd = read_weights(file)
+    model_sd = model.state_dict()
+    file_sd, prefix = _strip_prefix(set(model_sd), file_sd)
+
+    def allowed(key: str) -> bool:
+        return any(fnmatch.fnmatchcase(key, pat) for pat in allow_mismatch)
+
+    loaded, reinit, problems = {}, [], []
+    for key, param in model_sd.items():
+        if key not in file_sd:
+            (reinit if allowed(key) else problems).append(f"{key} (missing in file)")
+            continue
+        value = file_sd[key]
+        if tuple(value.shape) != tuple(param.shape):
+            msg = f"{key} (file {_shape(value)}, model {_shape(param)})"
+            (reinit if allowed(key) else problems).append(msg)
+            continue
+        loaded[key] = value.astype(str(param.dtype).replace("paddle.", ""), copy=False)
+    unused = [k for k in file_sd if k not in model_sd]
+    problems += [f"{k} (in file, not in model)" for k in unused if not allowed(k)]
+    if problems:
+        raise CheckpointError(
+            f"{what} {file} does not fit the model: {len(problems)} problem(s): "
+            f"{'; '.join(problems[:8])}{' ...' if len(problems) > 8 else ''}. Allow named "
+            f"mismatches with Global.allow_mismatch (glob patterns, e.g. ['head.*'])")
+    model.set_state_dict(loaded)
+    summary = {"file": file, "loaded": len(loaded), "total": len(model_sd), "reinitialised": reinit,
+               "unused": unused, "prefix": prefix}
+    line = f"{what} {file}: loaded {len(loaded)}/{len(model_sd)}"
+    if prefix:
+        line += f" (from the '{prefix}.' sub-model)"
+    if reinit:
+        line += f"; re-initialised (allowed): {', '.join(reinit[:10])}{' ...' if len(reinit) > 10 else ''}"
+    if unused:
+        line += f"; unused from file: {', '.join(unused[:10])}{' ...' if len(unused) > 10 else ''}"
+    get_logger().info(line)
+    return summary
+
+
+def read_state(directory: str) -> dict:
+    path = os.path.join(directory, STATE)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise CheckpointError(f"{directory}: not a checkpoint directory (no {STATE})") from None
+    except json.JSONDecodeError as e:
+        raise CheckpointError(f"{path}: corrupt trainer state ({e})") from None
+
+
+def resolve_checkpoint_dir(path: str) -> str:
+    """``Global.checkpoints`` must be a checkpoint directory (or its surviving ``.old`` copy)."""
+    for d in (path, path.rstrip("/") + ".old"):
+        if os.path.isfile(os.path.join(d, STATE)):
+            if d != path:
+                get_logger().warning(f"{path} is incomplete; resuming from {d} (an interrupted save)")
+            return d
+    if os.path.isfile(path) or os.path.isfile(path + ".pdparams"):
+        raise CheckpointError(f"{path}: to resume, Global.checkpoints needs a checkpoint directory "
+                              f"written by this framework; load bare weights with Global.pretrained_model")
+    raise CheckpointError(f"checkpoint not found: {path}")
+
+
+def load_optimizer(optimizer, directory: str, scaler=None) -> None:
+    path = os.path.join(directory, OPTIMIZER)
+    if not os.path.isfile(path):
+        raise CheckpointError(f"{directory}: no {OPTIMIZER} to resume the optimizer from")
+    try:
+        state = paddle.load(path)
+    except Exception as e:
+        raise CheckpointError(f"{path}: cannot read optimizer state ({type(e).__name__}: {e})") from None
+    if isinstance(state, dict) and "optimizer" in state and "scaler" in state:
+        if scaler is not None:
+            scaler.load_state_dict(state["scaler"])
+        state = state["optimizer"]
+    optimizer.set_state_dict(state)

@@ -1,0 +1,18 @@
+"""ClsLoss: cross entropy of the direction classifier's logits."""
+
+from __future__ import annotations
+
+import paddle
+from paddle import nn
+
+from ppocr.registry import LOSSES
+
+
+@LOSSES.register
+class ClsLoss(nn.Layer):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, outputs: dict, batch: dict) -> dict:
+        label = paddle.to_tensor(batch["label"]).astype("int64").reshape([-1])
+        return {"loss": nn.functional.cross_entropy(outputs["logits"], label)}
