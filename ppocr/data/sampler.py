@@ -59,3 +59,8 @@ class EpochBatchSampler:
         os.makedirs(self._trace, exist_ok=True)
         with open(os.path.join(self._trace, f"rank{self.rank}.txt"), "a") as f:
             f.writelines(f"sample {e} {i}\n" for e, i in keys)
+
+
+def sample_seed_step(seed: int, step: int) -> int:
+    """Seed for the model's own randomness (dropout) at a training step."""
+    return int(np.random.SeedSequence([seed & 0xFFFFFFFF, 1 << 20, step]).generate_state(1)[0]) & 0x7FFFFFFF

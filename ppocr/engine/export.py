@@ -1,0 +1,131 @@
+"""Export a trained model (dygraph) to a static inference model plus everything needed around it.
+
+The export directory holds ``inference.json`` + ``inference.pdiparams`` (Paddle Inference),
+``inference.yml`` (model type, input shape, pre-processing transforms, post-processing config,
+labels or dictionary) and, with ``onnx=True``, ``inference.onnx``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+
+import paddle
+import yaml
+from paddle import nn
+from paddle.static import InputSpec
+
+from ppocr.config import Config, global_value
+from ppocr.engine.checkpoint import load_weights
+from ppocr.errors import ConfigError
+from ppocr.utils.io import atomic_write_text
+from ppocr.utils.logging import get_logger
+
+# Transforms that only exist to turn labels into training targets: not run at inference.
+TRAINING_ONLY = ("LabelEncode", "MakeBorderMap", "MakeShrinkMap", "KeepKeys", "RecConAug", "RecAug",
+                 "CopyPaste", "IaaAugment", "EastRandomCropData", "BaseDataAugmentation", "RandAugment")
+
+
+class InferenceNet(nn.Layer):
+    """image tensor -> the model's ``export_key`` output."""
+
+    def __init__(self, model, key: str):
+        super().__init__()
+        self.model = model
+        self.key = key
+
+    def forward(self, x):
+        return self.model({"image": x})[self.key]
+
+
+def inference_transforms(cfg: dict) -> list:
+    """Eval transforms minus the label and augmentation steps, ending with the keys inference needs."""
+    items = copy.deepcopy(((cfg.get("Eval") or {}).get("dataset") or {}).get("transforms") or [])
+    out = []
+    for item in items:
+        name = next(iter(item)) if isinstance(item, dict) else str(item)
+        if any(tag in name for tag in TRAINING_ONLY):
+            continue
+        out.append(item if isinstance(item, dict) else {item: None})
+    keep = ["image", "shape"] if any("DetResizeForTest" in it for it in out) else ["image"]
+    out.append({"KeepKeys": {"keep_keys": keep}})
+    return out
+
+
+def input_spec(model_type: str, transforms: list) -> list[int]:
+    """[N, C, H, W] with -1 for dynamic sizes."""
+    for item in transforms:
+        (name, args), = item.items()
+        shape = (args or {}).get("image_shape")
+        if name in ("ClsResizeImg",) and shape:
+            return [-1, *[int(v) for v in shape]]
+        if name == "RecResizeImg" and shape:
+            return [-1, int(shape[0]), int(shape[1]), -1]
+    if model_type == "cls":
+        return [-1, 3, 48, 192]
+    if model_type == "rec":
+        return [-1, 3, 48, -1]
+    return [-1, 3, -1, -1]
+
+
+def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_name: str | None = None,
+                 onnx: bool = False) -> dict:
+    """Returns the inference.yml content. ``model_name`` picks a distillation sub-model (default:
+    the student)."""
+    from ppocr.engine.run import Session
+
+    paddle.set_device("cpu")
+    session = Session(cfg)
+    weights = weights or global_value(cfg, "pretrained_model") or global_value(cfg, "checkpoints")
+    if weights:
+        load_weights(session.model, weights, what="weights")
+    else:
+        get_logger().warning("exporting a model with freshly initialised weights (no "
+                             "Global.pretrained_model / checkpoints given)")
+    model = session.model
+    if model_name:
+        if not hasattr(model, "names") or model_name not in model.names:
+            raise ConfigError(f"--model_name {model_name}: the model has no such sub-model "
+                              f"(has {getattr(model, 'names', [])})")
+        model = getattr(model, model_name)
+    elif session.student is not None:
+        model_name = model.student_name
+        model = session.student
+    model.eval()
+    transforms = inference_transforms(cfg)
+    shape = input_spec(session.cfg["Architecture"]["model_type"], transforms)
+    net = InferenceNet(model, model.export_key)
+    net.eval()
+    static = paddle.jit.to_static(net, input_spec=[InputSpec(shape, "float32", "x")], full_graph=True)
+    os.makedirs(out_dir, exist_ok=True)
+    prefix = os.path.join(out_dir, "inference")
+    paddle.jit.save(static, prefix)
+    info = {
+        "model_type": cfg["Architecture"]["model_type"],
+        "algorithm": cfg["Architecture"].get("algorithm"),
+        "sub_model": model_name,
+        "input_shape": shape,
+        "output": model.export_key,
+        "PreProcess": transforms,
+        "PostProcess": cfg.get("PostProcess"),
+        "label_list": global_value(cfg, "label_list"),
+        "max_text_length": global_value(cfg, "max_text_length"),
+    }
+    if session.charset is not None:
+        info["character_dict"] = list(session.charset.characters)
+    atomic_write_text(os.path.join(out_dir, "inference.yml"),
+                      yaml.safe_dump(info, sort_keys=False, allow_unicode=True))
+    if onnx:
+        info["onnx"] = export_onnx(out_dir)
+    get_logger().info(f"exported {info['model_type']} model{f' ({model_name})' if model_name else ''} "
+                      f"to {out_dir}")
+    return info
+
+
+def export_onnx(out_dir: str, opset: int = 14) -> str:
+    import paddle2onnx
+
+    path = os.path.join(out_dir, "inference.onnx")
+    paddle2onnx.export(os.path.join(out_dir, "inference.json"), os.path.join(out_dir, "inference.pdiparams"),
+                       path, opset_version=opset, enable_onnx_checker=True)
+    return path

@@ -1,0 +1,56 @@
+"""Write ``latest`` (every ``save_latest_step`` and at epoch ends), ``iter_epoch_N`` (every
+``save_epoch_step`` epochs) and ``best_accuracy`` (when evaluation improves). Rank 0 only."""
+
+from __future__ import annotations
+
+import os
+
+from ppocr.engine.checkpoint import save_checkpoint
+from ppocr.utils.logging import get_logger
+
+
+class CheckpointHook:
+    def __init__(self, out_dir: str, save_epoch_step: int, save_latest_step: int, model, config,
+                 student=None, amp=None):
+        self.out_dir = out_dir
+        self.save_epoch_step = max(1, int(save_epoch_step))
+        self.save_latest_step = int(save_latest_step or 0)
+        self.model, self.config, self.student, self.amp = model, config, student, amp
+        self.last_latest = -1
+
+    def save(self, trainer, name: str) -> None:
+        path = os.path.join(self.out_dir, name)
+        save_checkpoint(path, self.model, trainer.optimizer, trainer.state.to_dict(), self.config,
+                        student=self.student, scaler=self.amp.scaler if self.amp else None)
+        _trace(f"save {name} {trainer.state.global_step}")
+        get_logger().info(f"saved {name} (epoch {trainer.state.epoch}, step {trainer.state.global_step}) "
+                          f"to {path}")
+        if name == "latest":
+            self.last_latest = trainer.state.global_step
+
+    def after_step(self, trainer) -> None:
+        if self.save_latest_step and trainer.state.global_step % self.save_latest_step == 0:
+            self.save(trainer, "latest")
+
+    def after_epoch(self, trainer) -> None:
+        finished = trainer.state.epoch - 1
+        self.save(trainer, "latest")
+        if finished % self.save_epoch_step == 0:
+            self.save(trainer, f"iter_epoch_{finished}")
+
+    def after_train(self, trainer) -> None:
+        if self.last_latest != trainer.state.global_step:
+            self.save(trainer, "latest")
+
+    def save_best(self, trainer) -> None:
+        self.save(trainer, "best_accuracy")
+
+
+def _trace(line: str) -> None:
+    """PPOCR_SAMPLE_TRACE_DIR debug trace: which rank wrote which checkpoint."""
+    trace = os.environ.get("PPOCR_SAMPLE_TRACE_DIR")
+    if trace:
+        rank = os.environ.get("PADDLE_TRAINER_ID", "0")
+        os.makedirs(trace, exist_ok=True)
+        with open(os.path.join(trace, f"rank{rank}.txt"), "a") as f:
+            f.write(line + "\n")

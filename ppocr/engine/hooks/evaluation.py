@@ -1,0 +1,62 @@
+"""Evaluate every ``Global.eval_batch_step`` (and at epoch ends / the end); track the best model."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+
+def parse_eval_step(value) -> tuple[int, int]:
+    """PaddleOCR writes ``[start, every]`` or a bare ``every``."""
+    from ppocr.errors import ConfigError
+
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ConfigError(f"Global.eval_batch_step: expected [start, every] or every, got {value}")
+        start, every = int(value[0]), int(value[1])
+    else:
+        start, every = 0, int(value)
+    if every <= 0:
+        raise ConfigError(f"Global.eval_batch_step: 'every' must be > 0, got {every}")
+    return start, every
+
+
+class EvalHook:
+    def __init__(self, run_eval: Callable[[], dict], start: int, every: int, epoch_end: bool,
+                 main_indicator: str, recorder, on_best: Callable | None = None):
+        self.run_eval = run_eval
+        self.start, self.every, self.epoch_end = start, every, epoch_end
+        self.main_indicator = main_indicator
+        self.recorder = recorder
+        self.on_best = on_best
+        self.last_eval_step = -1
+        self.last_metrics: dict = {}
+
+    def after_step(self, trainer) -> None:
+        step = trainer.state.global_step
+        if step > self.start and (step - self.start) % self.every == 0:
+            self.run(trainer)
+
+    def after_epoch(self, trainer) -> None:
+        if self.epoch_end:
+            self.run(trainer)
+
+    def after_train(self, trainer) -> None:
+        self.run(trainer)  # the figure a run ends with; skipped when this step was just evaluated
+
+    def run(self, trainer) -> None:
+        s = trainer.state
+        if self.last_eval_step == s.global_step:
+            return
+        self.last_eval_step = s.global_step
+        metrics = self.run_eval()
+        self.last_metrics = metrics
+        value = metrics.get(self.main_indicator)
+        best = s.best.get("metric", {}).get(self.main_indicator)
+        improved = value is not None and (best is None or value > best)
+        if improved:
+            s.best = {"metric": metrics, "epoch": s.epoch, "global_step": s.global_step}
+        record = dict(metrics)
+        record.update({f"best_{k}": v for k, v in s.best.get("metric", {}).items()})
+        self.recorder.write("eval", s.global_step, record)
+        if improved and self.on_best is not None:
+            self.on_best(trainer)

@@ -1,0 +1,107 @@
+"""One logging path: a flat dict of scalars per event goes to every sink (console, JSONL, VisualDL).
+Only rank 0 builds a Recorder with sinks; other ranks get one without any."""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import json
+import os
+import time
+
+from ppocr.utils.logging import get_logger
+
+
+class ConsoleSink:
+    def write(self, kind: str, step: int, record: dict) -> None:
+        if kind == "train":
+            head = f"epoch: [{record.pop('epoch')}/{record.pop('epoch_num')}], global_step: {step}"
+        else:
+            head = f"{kind} at global_step {step}"
+        get_logger().info(f"{head}, " + ", ".join(f"{k}: {_fmt(v)}" for k, v in record.items()))
+
+
+class JsonlSink:
+    def __init__(self, path: str):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.file = open(path, "a", encoding="utf-8")
+
+    def write(self, kind: str, step: int, record: dict) -> None:
+        self.file.write(json.dumps({"kind": kind, "step": step, "time": time.time(), **record}) + "\n")
+        self.file.flush()
+
+
+class VisualDLSink:
+    def __init__(self, logdir: str):
+        from visualdl import LogWriter
+
+        self.writer = LogWriter(logdir)
+
+    def write(self, kind: str, step: int, record: dict) -> None:
+        for k, v in record.items():
+            if isinstance(v, (int, float)):
+                self.writer.add_scalar(f"{kind}/{k}", v, step)
+        self.writer.flush()
+
+
+class Recorder:
+    def __init__(self, sinks: list):
+        self.sinks = sinks
+
+    def write(self, kind: str, step: int, record: dict) -> None:
+        for sink in self.sinks:
+            sink.write(kind, step, dict(record))
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.6f}" if abs(v) < 1e4 else f"{v:.4g}"
+    return str(v)
+
+
+class LoggerHook:
+    """Every ``print_batch_step``: smoothed loss terms, lr, samples/s, reader/batch cost, ETA, and
+    (``cal_metric_during_train``) the metric on the last training batch."""
+
+    def __init__(self, recorder: Recorder, print_batch_step: int, window: int, train_metric=None):
+        self.recorder = recorder
+        self.every = max(1, int(print_batch_step))
+        self.values = collections.defaultdict(lambda: collections.deque(maxlen=max(1, int(window))))
+        self.train_metric = train_metric  # (postprocess, metric) or None
+        self.reader = self.batch = 0.0
+        self.samples = 0
+        self.count = 0
+
+    def before_train(self, trainer) -> None:
+        self.start_step = trainer.state.global_step
+        self.start_time = time.perf_counter()
+
+    def after_step(self, trainer) -> None:
+        for k, v in trainer.last_losses.items():
+            self.values[k].append(v)
+        self.reader += trainer.reader_cost
+        self.batch += trainer.batch_cost
+        self.samples += trainer.batch_size
+        self.count += 1
+        s = trainer.state
+        if s.global_step % self.every and s.global_step != trainer.total_steps:
+            return
+        record = {"epoch": s.epoch, "epoch_num": trainer.epoch_num, "lr": trainer.lr}
+        record.update({k: sum(v) / len(v) for k, v in self.values.items()})
+        if self.train_metric is not None:
+            post, metric = self.train_metric
+            metric.reset()
+            metric.update(post(trainer.last_outputs, trainer.last_batch), trainer.last_batch)
+            record.update({k: v for k, v in metric.compute().items() if k != "count"})
+        elapsed = time.perf_counter() - self.start_time
+        done = s.global_step - self.start_step
+        eta = elapsed / max(done, 1) * (trainer.total_steps - s.global_step)
+        record.update({
+            "avg_reader_cost": self.reader / self.count, "avg_batch_cost": self.batch / self.count,
+            "avg_samples": self.samples / self.count,
+            "ips": self.samples / max(self.batch, 1e-9) * s.world_size,  # samples/s over all ranks
+            "eta": str(datetime.timedelta(seconds=int(eta))),
+        })
+        self.recorder.write("train", s.global_step, record)
+        self.reader = self.batch = 0.0
+        self.samples = self.count = 0

@@ -1,0 +1,126 @@
+"""Run one model on images, from an export directory (Paddle Inference) or a checkpoint + config.
+
+Both give the same interface: ``preprocess(image_bytes_or_array) -> dict``, ``run(batch_array) ->
+numpy output``, and ``info`` (what inference.yml holds).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import yaml
+
+from ppocr.data.transforms.base import build_transforms
+from ppocr.errors import CheckpointError
+
+
+class Predictor:
+    def __init__(self, info: dict, runner, charset=None):
+        from ppocr.engine.builder import import_components
+
+        import_components()
+        self.info = info
+        self.run = runner
+        self.charset = charset
+        defaults = {"label_list": info.get("label_list"), "max_text_length": info.get("max_text_length")}
+        provided = {"charset": charset} if charset is not None else {}
+        self.transforms = build_transforms(info["PreProcess"], "PreProcess", defaults, **provided)
+
+    @property
+    def model_type(self) -> str:
+        return self.info["model_type"]
+
+    def preprocess(self, image) -> dict | None:
+        """``image``: encoded bytes or a decoded BGR array."""
+        return self.transforms({"image": image})
+
+    def postprocess_component(self):
+        """The PostProcess component described in ``info`` (the training config's)."""
+        from ppocr.registry import POSTPROCESS
+
+        cfg = self.info.get("PostProcess")
+        if not cfg:
+            return None
+        defaults = {"label_list": self.info.get("label_list")}
+        provided = {"charset": self.charset} if self.charset is not None else {}
+        return POSTPROCESS.build(cfg, "PostProcess", defaults, **provided)
+
+    # -- constructors -----------------------------------------------------------------------------
+    @classmethod
+    def from_export(cls, model_dir: str, use_mkldnn: bool = True, use_gpu: bool | None = None,
+                    cpu_threads: int = 0) -> Predictor:
+        from paddle import inference
+
+        yml = os.path.join(model_dir, "inference.yml")
+        json_path = os.path.join(model_dir, "inference.json")
+        params = os.path.join(model_dir, "inference.pdiparams")
+        for p in (yml, json_path, params):
+            if not os.path.isfile(p):
+                raise CheckpointError(f"{model_dir}: not an export directory (missing {os.path.basename(p)}); "
+                                      f"create one with tools/export_model.py")
+        with open(yml, encoding="utf-8") as f:
+            info = yaml.safe_load(f)
+        config = inference.Config(json_path, params)
+        import paddle
+
+        gpu = paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 \
+            if use_gpu is None else use_gpu
+        if gpu:
+            config.enable_use_gpu(500, 0)
+        else:
+            config.disable_gpu()
+            if use_mkldnn:
+                config.enable_mkldnn()
+            else:
+                config.disable_mkldnn()
+            if cpu_threads:
+                config.set_cpu_math_library_num_threads(int(cpu_threads))
+        config.disable_glog_info()
+        config.switch_ir_optim(True)
+        predictor = inference.create_predictor(config)
+        inp = predictor.get_input_handle(predictor.get_input_names()[0])
+        out = predictor.get_output_handle(predictor.get_output_names()[0])
+
+        def runner(x: np.ndarray) -> np.ndarray:
+            inp.reshape(list(x.shape))
+            inp.copy_from_cpu(np.ascontiguousarray(x, dtype=np.float32))
+            predictor.run()
+            return out.copy_to_cpu()
+
+        charset = None
+        if info.get("character_dict"):
+            from ppocr.charset import Charset
+
+            charset = Charset.from_characters(info["character_dict"])
+        return cls(info, runner, charset)
+
+    @classmethod
+    def from_checkpoint(cls, cfg, weights: str | None = None, model_name: str | None = None) -> Predictor:
+        import paddle
+
+        from ppocr.config import global_value
+        from ppocr.engine.checkpoint import load_weights
+        from ppocr.engine.export import inference_transforms, input_spec
+        from ppocr.engine.run import Session
+
+        session = Session(cfg)
+        weights = weights or global_value(cfg, "pretrained_model") or global_value(cfg, "checkpoints")
+        if not weights:
+            raise CheckpointError(f"{cfg.path}: no weights (set Global.pretrained_model or checkpoints)")
+        load_weights(session.model, weights, what="weights")
+        model = getattr(session.model, model_name) if model_name else (session.student or session.model)
+        model.eval()
+        transforms = inference_transforms(cfg)
+        info = {"model_type": cfg["Architecture"]["model_type"], "PreProcess": transforms,
+                "PostProcess": cfg.get("PostProcess"), "label_list": global_value(cfg, "label_list"),
+                "max_text_length": global_value(cfg, "max_text_length"),
+                "input_shape": input_spec(cfg["Architecture"]["model_type"], transforms),
+                "output": model.export_key}
+
+        def runner(x: np.ndarray) -> np.ndarray:
+            with paddle.no_grad():
+                return model({"image": paddle.to_tensor(np.ascontiguousarray(x, dtype=np.float32))})[
+                    model.export_key].numpy()
+
+        return cls(info, runner, session.charset)

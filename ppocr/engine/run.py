@@ -1,0 +1,177 @@
+"""Assemble a training or evaluation run from a config: the only place that knows all the parts."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import paddle
+
+from ppocr.config import Config, global_value
+from ppocr.data.loader import build_data
+from ppocr.engine import builder
+from ppocr.engine.amp import build_amp
+from ppocr.engine.checkpoint import (load_optimizer, load_weights, read_state,
+                                     resolve_checkpoint_dir)
+from ppocr.engine.distributed import DistEnv, init_distributed, unwrap, wrap_model
+from ppocr.engine.evaluator import evaluate
+from ppocr.engine.hooks.checkpointing import CheckpointHook
+from ppocr.engine.hooks.data_health import DataHealthHook
+from ppocr.engine.hooks.evaluation import EvalHook, parse_eval_step
+from ppocr.engine.hooks.logger import ConsoleSink, JsonlSink, LoggerHook, Recorder, VisualDLSink
+from ppocr.engine.trainer import Trainer, TrainState
+from ppocr.errors import ConfigError
+from ppocr.optimizer import build_optimizer
+from ppocr.utils.logging import get_logger
+
+
+def setup_device(cfg: dict, env: DistEnv) -> str:
+    has_gpu = paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0
+    if global_value(cfg, "use_gpu") and has_gpu:
+        device = f"gpu:{int(os.environ.get('FLAGS_selected_gpus', env.rank % paddle.device.cuda.device_count()))}"
+    else:
+        device = "cpu"
+        if global_value(cfg, "use_gpu"):
+            get_logger().info("no GPU available: running on the CPU")
+    paddle.set_device(device)
+    return device
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    paddle.seed(seed)
+
+
+class Session:
+    """The built parts shared by training, evaluation, export and inference."""
+
+    def __init__(self, cfg: Config, env: DistEnv | None = None):
+        builder.check_config(cfg)
+        self.cfg = cfg
+        self.env = env or DistEnv()
+        self.charset = builder.build_charset(cfg)
+        self.inputs = builder.component_inputs(cfg, self.charset)
+        self.model = builder.build_model(cfg, self.charset)
+
+    @property
+    def student(self):
+        """The sub-model to save with plain keys and to export (None for a plain model)."""
+        return getattr(self.model, "student", None)
+
+    def data(self, mode: str, num_workers: int | None = None):
+        return build_data(self.cfg, mode, self.env.rank, self.env.world_size, self.inputs.provided,
+                          self.inputs.defaults, num_workers=num_workers)
+
+    def postprocess(self):
+        return builder.build_postprocess(self.cfg, self.inputs)
+
+    def metric(self):
+        return builder.build_metric(self.cfg, self.inputs)
+
+
+def train(cfg: Config) -> TrainState:
+    env = init_distributed()
+    out_dir = global_value(cfg, "save_model_dir")
+    log = get_logger(os.path.join(out_dir, "train.log") if env.is_main else None)
+    setup_device(cfg, env)
+    seed = int(global_value(cfg, "seed"))
+    seed_everything(seed)
+    session = Session(cfg, env)
+    model = session.model
+
+    if global_value(cfg, "pretrained_model") and not global_value(cfg, "checkpoints"):
+        load_weights(model, global_value(cfg, "pretrained_model"), global_value(cfg, "allow_mismatch"),
+                     what="Global.pretrained_model")
+
+    train_data = session.data("Train")
+    steps_per_epoch = len(train_data.sampler)
+    max_iters = int(global_value(cfg, "max_iters") or 0)
+    epoch_num = int(global_value(cfg, "epoch_num"))
+    total_steps = max_iters if max_iters > 0 else epoch_num * steps_per_epoch
+    if max_iters > 0:
+        epoch_num = -(-max_iters // steps_per_epoch)
+    if total_steps <= 0:
+        raise ConfigError(f"{cfg.path}: nothing to train (Global.epoch_num={epoch_num}, max_iters={max_iters})")
+    if "Optimizer" not in cfg:
+        raise ConfigError(f"{cfg.path}: Optimizer section is missing")
+    optimizer, lr_scheduler = build_optimizer(cfg["Optimizer"], model.named_parameters(),
+                                              steps_per_epoch, total_steps)
+    loss_fn = builder.build_loss(cfg, session.inputs)
+    amp, model, optimizer = build_amp(cfg, model, optimizer)
+
+    state = TrainState(seed=seed, world_size=env.world_size)
+    if global_value(cfg, "checkpoints"):
+        ckpt = resolve_checkpoint_dir(global_value(cfg, "checkpoints"))
+        load_weights(model, ckpt, what="Global.checkpoints")
+        load_optimizer(optimizer, ckpt, amp.scaler if amp else None)
+        state = TrainState.from_dict(read_state(ckpt))
+        if state.world_size != env.world_size:
+            log.warning(f"{ckpt} was written by {state.world_size} process(es), resuming with "
+                        f"{env.world_size}: the sample order of the current epoch changes")
+            state.world_size = env.world_size
+        if state.seed != seed:
+            log.warning(f"resuming with Global.seed={seed}, the checkpoint used {state.seed}")
+            state.seed = seed
+        log.info(f"resuming from {ckpt}: epoch {state.epoch}, step {state.global_step}")
+
+    ddp_model = wrap_model(model, env)
+    if env.is_main:
+        cfg.dump(os.path.join(out_dir, "config.yml"))
+    recorder = Recorder(_sinks(cfg, out_dir) if env.is_main else [])
+
+    hooks: list = [DataHealthHook(global_value(cfg, "max_bad_sample_ratio"), "Train.dataset")]
+    # logging first, so a step's line comes before its evaluation
+    train_metric = None
+    if global_value(cfg, "cal_metric_during_train") and cfg.get("Metric") and cfg.get("PostProcess"):
+        train_metric = (session.postprocess(), session.metric())
+    hooks.append(LoggerHook(recorder, global_value(cfg, "print_batch_step"),
+                            global_value(cfg, "log_smooth_window"), train_metric))
+    ckpt_hook = None
+    if env.is_main:
+        ckpt_hook = CheckpointHook(out_dir, global_value(cfg, "save_epoch_step"),
+                                   global_value(cfg, "save_latest_step"), model, cfg,
+                                   student=session.student, amp=amp)
+    if cfg.get("Eval") and cfg.get("Metric") and cfg.get("PostProcess"):
+        eval_data = session.data("Eval")
+        post, metric = session.postprocess(), session.metric()
+        start, every = parse_eval_step(global_value(cfg, "eval_batch_step"))
+        hooks.append(EvalHook(lambda: evaluate(ddp_model, eval_data.loader, post, metric, env),
+                              start, every, bool(global_value(cfg, "eval_epoch_end")),
+                              metric.main_indicator, recorder,
+                              on_best=ckpt_hook.save_best if ckpt_hook else None))
+    if ckpt_hook:
+        hooks.append(ckpt_hook)  # last: `latest` then carries the best metric just computed
+
+    trainer = Trainer(ddp_model, loss_fn, optimizer, lr_scheduler, train_data, total_steps,
+                      steps_per_epoch, epoch_num, seed, hooks, amp, env.world_size)
+    trainer.state = state
+    log.info(f"training {type(unwrap(model)).__name__} ({cfg['Architecture'].get('algorithm', '')}): "
+             f"{len(train_data.dataset)} samples, {steps_per_epoch} steps/epoch, {total_steps} steps, "
+             f"{env.world_size} process(es)")
+    return trainer.train()
+
+
+def _sinks(cfg: dict, out_dir: str) -> list:
+    sinks = [ConsoleSink(), JsonlSink(os.path.join(out_dir, "log.jsonl"))]
+    if global_value(cfg, "use_visualdl"):
+        sinks.append(VisualDLSink(os.path.join(out_dir, "vdl")))
+    return sinks
+
+
+def evaluate_config(cfg: Config, weights: str | None = None) -> dict:
+    """tools/eval.py: evaluate ``weights`` (default Global.checkpoints or pretrained_model)."""
+    env = init_distributed()
+    setup_device(cfg, env)
+    session = Session(cfg, env)
+    path = weights or global_value(cfg, "checkpoints") or global_value(cfg, "pretrained_model")
+    if not path:
+        raise ConfigError(f"{cfg.path}: give the weights to evaluate with Global.checkpoints or "
+                          f"Global.pretrained_model")
+    load_weights(session.model, path, what="weights")
+    data = session.data("Eval")
+    metrics = evaluate(wrap_model(session.model, env), data.loader, session.postprocess(),
+                       session.metric(), env)
+    get_logger().info("metric eval: " + ", ".join(f"{k}: {v}" for k, v in metrics.items()))
+    return metrics

@@ -1,0 +1,127 @@
+"""The training loop. It runs steps and calls hooks; it never asks which algorithm it trains.
+
+Hooks (``ppocr/engine/hooks``) are assembled in :func:`ppocr.engine.run.build_trainer` in a fixed,
+commented order and get the trainer at ``before_train``, ``after_step``, ``after_epoch`` and
+``after_train``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import paddle
+
+from ppocr.data.datasets.base import BAD_KEY, FILTERED_KEY
+from ppocr.data.sampler import sample_seed_step
+
+
+@dataclass
+class TrainState:
+    """Everything needed to continue a run, saved as JSON in each checkpoint."""
+
+    epoch: int = 1                 # the epoch being trained (1-based, like PaddleOCR's logs)
+    step_in_epoch: int = 0         # batches of this epoch already trained
+    global_step: int = 0           # batches trained in total
+    samples_seen: int = 0
+    bad_samples: int = 0           # unusable images/labels skipped
+    filtered_samples: int = 0      # samples a transform dropped on purpose
+    best: dict = field(default_factory=dict)  # {"metric": {...}, "epoch": e, "global_step": s}
+    seed: int = 0
+    world_size: int = 1
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainState:
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+class Trainer:
+    def __init__(self, model, loss_fn, optimizer, lr_scheduler, data, total_steps: int,
+                 steps_per_epoch: int, epoch_num: int, seed: int, hooks: list, amp=None,
+                 world_size: int = 1):
+        self.model = model
+        self.loss_fn = loss_fn
+        self.optimizer = optimizer
+        self.lr_scheduler = lr_scheduler
+        self.data = data                  # ppocr.data.loader.Data for Train
+        self.total_steps = total_steps    # stop after this many batches
+        self.steps_per_epoch = steps_per_epoch
+        self.epoch_num = epoch_num
+        self.hooks = hooks
+        self.amp = amp                    # ppocr.engine.amp.Amp or None
+        self.state = TrainState(seed=seed, world_size=world_size)
+        self.last_losses: dict[str, float] = {}
+        self.last_outputs = None
+        self.last_batch = None
+        self.batch_size = 0
+        self.reader_cost = 0.0
+        self.batch_cost = 0.0
+
+    def _call(self, event: str) -> None:
+        for hook in self.hooks:
+            getattr(hook, event, lambda trainer: None)(self)
+
+    @property
+    def done(self) -> bool:
+        return self.state.global_step >= self.total_steps
+
+    def train(self) -> TrainState:
+        self.model.train()
+        self._call("before_train")
+        while not self.done:
+            self.data.sampler.set_epoch(self.state.epoch, self.state.step_in_epoch)
+            tic = time.perf_counter()
+            for batch in self.data.loader:
+                self.reader_cost = time.perf_counter() - tic
+                self.run_step(batch)
+                self.batch_cost = time.perf_counter() - tic
+                self._call("after_step")
+                tic = time.perf_counter()
+                if self.done:
+                    break
+            if self.state.step_in_epoch >= self.steps_per_epoch:
+                self.state.epoch += 1
+                self.state.step_in_epoch = 0
+                self._call("after_epoch")
+        self._call("after_train")
+        return self.state
+
+    def run_step(self, batch: dict) -> None:
+        s = self.state
+        s.bad_samples += int(sum(batch.pop(BAD_KEY, [0])))
+        s.filtered_samples += int(sum(batch.pop(FILTERED_KEY, [0])))
+        # dropout and other in-model randomness: a function of (seed, step), so a resumed run
+        # draws exactly what the uninterrupted one would have
+        paddle.seed(sample_seed_step(s.seed, s.global_step))
+        if self.amp is not None:
+            with self.amp.autocast():
+                outputs = self.model(batch)
+                losses = self.loss_fn(outputs, batch)
+            self.amp.backward_and_step(losses["loss"], self.optimizer)
+        else:
+            outputs = self.model(batch)
+            losses = self.loss_fn(outputs, batch)
+            losses["loss"].backward()
+            self.optimizer.step()
+        self.optimizer.clear_grad()
+        if self.lr_scheduler is not None:
+            self.lr_scheduler.step()
+        self.batch_size = int(batch["image"].shape[0])
+        s.global_step += 1
+        s.step_in_epoch += 1
+        s.samples_seen += self.batch_size * s.world_size
+        self.last_losses = {k: float(v) for k, v in losses.items() if _is_scalar(v)}
+        self.last_outputs, self.last_batch = outputs, batch
+
+    @property
+    def lr(self) -> float:
+        return float(self.optimizer.get_lr())
+
+
+def _is_scalar(v) -> bool:
+    return hasattr(v, "shape") and int(np.prod(v.shape)) == 1

@@ -1,0 +1,1 @@
+"""Inference on images with single models and the whole OCR system."""

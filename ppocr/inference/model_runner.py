@@ -1,0 +1,46 @@
+"""A single model (cls, det or rec) on lists of images: pre-process, batch, run, post-process."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ppocr.data.transforms.base import BadSample
+from ppocr.engine.predictor import Predictor
+from ppocr.utils.logging import get_logger
+
+
+class ModelRunner:
+    def __init__(self, predictor: Predictor, batch_size: int = 6):
+        self.predictor = predictor
+        self.post = predictor.postprocess_component()
+        self.batch_size = max(1, int(batch_size))
+
+    @classmethod
+    def create(cls, model_dir: str | None = None, config: str | None = None, overrides=(),
+               weights: str | None = None, batch_size: int = 6, use_mkldnn: bool = True):
+        if model_dir:
+            return cls(Predictor.from_export(model_dir, use_mkldnn=use_mkldnn), batch_size)
+        from ppocr.config import load_config
+
+        return cls(Predictor.from_checkpoint(load_config(config, list(overrides)), weights), batch_size)
+
+    def prepare(self, image) -> dict | None:
+        try:
+            return self.predictor.preprocess(image)
+        except BadSample as e:
+            get_logger().warning(f"cannot use image: {e}")
+            return None
+
+    def predict(self, images: list) -> list:
+        """One post-processed result per image (None where the image could not be read)."""
+        results: list = [None] * len(images)
+        prepared = [(i, self.prepare(img)) for i, img in enumerate(images)]
+        prepared = [(i, d) for i, d in prepared if d is not None]
+        for start in range(0, len(prepared), self.batch_size):
+            chunk = prepared[start:start + self.batch_size]
+            batch = {k: np.stack([d[k] for _, d in chunk]) for k in chunk[0][1]}
+            out = self.predictor.run(batch["image"])
+            preds = self.post({self.predictor.info["output"]: out}, batch)
+            for (i, _), p in zip(chunk, preds):
+                results[i] = p
+        return results

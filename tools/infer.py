@@ -1,0 +1,46 @@
+"""Run a model on images.
+
+  python tools/infer.py cls --image_dir PATH (--model_dir EXPORT_DIR | -c CFG [-o Global.pretrained_model=W])
+"""
+
+import argparse
+
+from ppocr.cli import run_main
+
+
+def add_model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--image_dir", required=True, help="an image file or a folder of images")
+    p.add_argument("--model_dir", help="export directory from tools/export_model.py (Paddle Inference)")
+    p.add_argument("-c", "--config", help="training config, to run from a checkpoint instead")
+    p.add_argument("-o", "--opt", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                   help="config overrides, e.g. -o Global.pretrained_model=output/cls/best_accuracy")
+    p.add_argument("--weights", help="checkpoint weights with -c (default: Global.pretrained_model)")
+    p.add_argument("--batch_size", type=int, default=6)
+    p.add_argument("--use_mkldnn", type=lambda s: s.lower() in ("1", "true", "yes"), default=True,
+                   help="use oneDNN on CPU with --model_dir (true|false, default true)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="task", required=True)
+    add_model_args(sub.add_parser("cls", help="text direction (0 or 180) of line crops"))
+    args = parser.parse_args()
+    from ppocr.errors import ConfigError
+    from ppocr.inference.images import list_images, read_bytes
+    from ppocr.inference.model_runner import ModelRunner
+
+    if not args.model_dir and not args.config:
+        raise ConfigError("give --model_dir (an export) or -c CONFIG (a checkpoint)")
+    runner = ModelRunner.create(args.model_dir, args.config, args.opt, args.weights, args.batch_size,
+                                args.use_mkldnn)
+    paths = list_images(args.image_dir)
+    for path, result in zip(paths, runner.predict([read_bytes(p) or b"" for p in paths])):
+        if result is None:
+            print(f"{path}\tERROR: cannot read image")
+        else:
+            label, score = result
+            print(f"{path}\t{label}\t{score:.4f}")
+
+
+if __name__ == "__main__":
+    run_main(main)
