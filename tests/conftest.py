@@ -23,3 +23,17 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def logs(caplog):
+    """caplog for the 'ppocr' logger (which does not propagate outside tests)."""
+    import logging
+
+    from ppocr.utils.logging import get_logger
+
+    logger = get_logger()
+    logger.propagate = True
+    with caplog.at_level(logging.INFO, logger="ppocr"):
+        yield caplog
+    logger.propagate = False

@@ -12,6 +12,7 @@ import fnmatch
 import json
 import os
 import shutil
+import warnings
 
 import numpy as np
 import paddle
@@ -131,7 +132,9 @@ def load_weights(model, path: str, allow_mismatch: list[str] | tuple = (), what:
             f"{what} {file} does not fit the model: {len(problems)} problem(s): "
             f"{'; '.join(problems[:8])}{' ...' if len(problems) > 8 else ''}. Allow named "
             f"mismatches with Global.allow_mismatch (glob patterns, e.g. ['head.*'])")
-    model.set_state_dict(loaded)
+    with warnings.catch_warnings():  # paddle warns per key left out; our summary says it once
+        warnings.simplefilter("ignore")
+        model.set_state_dict(loaded)
     summary = {"file": file, "loaded": len(loaded), "total": len(model_sd), "reinitialised": reinit,
                "unused": unused, "prefix": prefix}
     line = f"{what} {file}: loaded {len(loaded)}/{len(model_sd)}"
