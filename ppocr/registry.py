@@ -67,58 +67,58 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self._items)
 
-    def get(self, name: str, where: str = "") -> Callable:
+    def get(self, name: str, key_path: str = "") -> Callable:
         if name not in self._items:
-            at = f"{where}: " if where else ""
+            at = f"{key_path}: " if key_path else ""
             raise ConfigError(
                 f"{at}unknown {self.kind} '{name}';{did_you_mean(name, self._items)} "
                 f"known: {', '.join(self.names())}")
         return self._items[name]
 
-    def check(self, name: str, kwargs: dict[str, Any], where: str,
+    def check(self, name: str, kwargs: dict[str, Any], key_path: str,
               provided: Iterable[str] = ()) -> dict[str, Any]:
         """Validate ``kwargs`` for component ``name``; return them minus ignored keys.
 
         ``provided`` are arguments the builder passes itself (channel counts, the charset); they
         must not come from the config and are not reported missing.
         """
-        cls = self.get(name, where)
+        cls = self.get(name, key_path)
         names, required, var_kw = accepted_args(cls)
         provided = set(provided)
         kept = {}
         for key, value in kwargs.items():
             if key in self._ignored.get(name, ()):
-                _warn_ignored(f"{where}.{key}", f"{name} does not use it")
+                _warn_ignored(f"{key_path}.{key}", f"{name} does not use it")
                 continue
             if key in provided:
-                raise ConfigError(f"{where}: {name} key '{key}' is derived from the model and "
+                raise ConfigError(f"{key_path}: {name} key '{key}' is derived from the model and "
                                   f"must not be set in the config")
             if key not in names and not var_kw:
                 settable = [n for n in names if n not in provided]
                 raise ConfigError(
-                    f"{where}: {name} got unknown key '{key}';{did_you_mean(key, settable)} "
+                    f"{key_path}: {name} got unknown key '{key}';{did_you_mean(key, settable)} "
                     f"accepts: {', '.join(settable) or '(no keys)'}")
             kept[key] = value
         missing = [r for r in required if r not in kept and r not in provided]
         if missing:
-            raise ConfigError(f"{where}: {name} is missing required key(s): {', '.join(missing)}")
+            raise ConfigError(f"{key_path}: {name} is missing required key(s): {', '.join(missing)}")
         return kept
 
-    def build(self, cfg: dict[str, Any] | None, where: str, defaults: dict | None = None,
+    def build(self, cfg: dict[str, Any] | None, key_path: str, defaults: dict | None = None,
               **provided: Any) -> Any:
         """Build from ``{name: X, **args}``. ``provided`` are builder-supplied arguments the config
         must not set (channel counts, the charset); ``defaults`` are Global values a component
         receives unless its own config sets them (``max_text_length``, ``label_list``)."""
         if not isinstance(cfg, dict) or "name" not in cfg:
-            raise ConfigError(f"{where}: expected a mapping with a 'name' key "
+            raise ConfigError(f"{key_path}: expected a mapping with a 'name' key "
                               f"(one of: {', '.join(self.names())}), got {cfg!r}")
         args = {k: v for k, v in cfg.items() if k != "name"}
-        return self.build_named(cfg["name"], args, where, defaults, **provided)
+        return self.build_named(cfg["name"], args, key_path, defaults, **provided)
 
-    def build_named(self, name: str, args: dict[str, Any] | None, where: str,
+    def build_named(self, name: str, args: dict[str, Any] | None, key_path: str,
                     defaults: dict | None = None, **provided: Any):
-        kept = self.check(name, dict(args or {}), where, provided=provided)
-        cls = self.get(name, where)
+        kept = self.check(name, dict(args or {}), key_path, provided=provided)
+        cls = self.get(name, key_path)
         names, _, var_kw = accepted_args(cls)
         extra = {k: v for k, v in provided.items() if k in names or var_kw}
         for k, v in (defaults or {}).items():

@@ -14,5 +14,8 @@ class ClsLoss(nn.Layer):
         super().__init__()
 
     def forward(self, outputs: dict, batch: dict) -> dict:
-        label = paddle.to_tensor(batch["label"]).astype("int64").reshape([-1])
+        label = batch["label"]
+        if not isinstance(label, paddle.Tensor):
+            label = paddle.to_tensor(label)
+        label = label.astype("int64").reshape([-1])
         return {"loss": nn.functional.cross_entropy(outputs["logits"], label)}

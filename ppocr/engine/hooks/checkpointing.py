@@ -17,6 +17,7 @@ class CheckpointHook:
         self.save_latest_step = int(save_latest_step or 0)
         self.model, self.config, self.student, self.amp = model, config, student, amp
         self.last_latest = -1
+        self.best_at_latest = None
 
     def save(self, trainer, name: str) -> None:
         path = os.path.join(self.out_dir, name)
@@ -27,9 +28,12 @@ class CheckpointHook:
                           f"to {path}")
         if name == "latest":
             self.last_latest = trainer.state.global_step
+            self.best_at_latest = dict(trainer.state.best)
 
     def after_step(self, trainer) -> None:
-        if self.save_latest_step and trainer.state.global_step % self.save_latest_step == 0:
+        s = trainer.state
+        epoch_ends = s.step_in_epoch >= trainer.steps_per_epoch  # after_epoch saves it then
+        if self.save_latest_step and s.global_step % self.save_latest_step == 0 and not epoch_ends:
             self.save(trainer, "latest")
 
     def after_epoch(self, trainer) -> None:
@@ -39,7 +43,8 @@ class CheckpointHook:
             self.save(trainer, f"iter_epoch_{finished}")
 
     def after_train(self, trainer) -> None:
-        if self.last_latest != trainer.state.global_step:
+        s = trainer.state
+        if self.last_latest != s.global_step or self.best_at_latest != s.best:
             self.save(trainer, "latest")
 
     def save_best(self, trainer) -> None:

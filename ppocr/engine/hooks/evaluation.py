@@ -56,7 +56,9 @@ class EvalHook:
         if improved:
             s.best = {"metric": metrics, "epoch": s.epoch, "global_step": s.global_step}
         record = dict(metrics)
-        record.update({f"best_{k}": v for k, v in s.best.get("metric", {}).items()})
+        if s.best:
+            record[f"best_{self.main_indicator}"] = s.best["metric"][self.main_indicator]
+            record["best_step"] = s.best["global_step"]
         self.recorder.write("eval", s.global_step, record)
         if improved and self.on_best is not None:
             self.on_best(trainer)

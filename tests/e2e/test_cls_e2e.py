@@ -1,0 +1,124 @@
+"""The direction classifier end to end: train -> checkpoints -> eval -> export -> infer -> resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import paddle
+import pytest
+
+from helpers import REPO, cls_overrides, run_tool
+
+CFG = str(REPO / "configs" / "cls" / "ppocrv3_cls.yml")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained(cls_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("cls_run")
+    r = run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, out, **{"Global.save_latest_step": 4}))
+    return {"out": out, "log": r.stdout}
+
+
+def test_training_writes_checkpoints_logs_and_config(trained):
+    out = trained["out"]
+    for name in ("latest", "best_accuracy", "iter_epoch_1", "iter_epoch_2"):
+        assert sorted(os.listdir(out / name)) == ["config.yml", "model.pdopt", "model.pdparams", "state.json"]
+    state = json.loads((out / "latest" / "state.json").read_text())
+    assert state["global_step"] == 12 and state["epoch"] == 3 and state["step_in_epoch"] == 0
+    assert "acc" in state["best"]["metric"]
+    records = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    train = [r for r in records if r["kind"] == "train"]
+    assert {"loss", "lr", "ips", "avg_reader_cost", "avg_batch_cost", "eta", "acc"} <= set(train[0])
+    evals = [r for r in records if r["kind"] == "eval"]
+    assert evals and evals[-1]["count"] == 16
+    assert (out / "config.yml").is_file() and (out / "train.log").is_file()
+    assert "global_step: 2" in trained["log"]
+
+
+def test_eval_tool_reports_accuracy(trained, cls_data):
+    r = run_tool("tools/eval.py", "-c", CFG, "-o", *cls_overrides(cls_data, trained["out"]),
+                 f"Global.checkpoints={trained['out'] / 'best_accuracy'}")
+    metrics = json.loads(r.stdout.strip().splitlines()[-1])
+    best = json.loads((trained["out"] / "best_accuracy" / "state.json").read_text())["best"]["metric"]
+    assert metrics["count"] == 16 and metrics["acc"] == pytest.approx(best["acc"])
+
+
+def test_export_and_infer_agree_with_dygraph(trained, cls_data, tmp_path):
+    from ppocr.config import load_config
+    from ppocr.engine.predictor import Predictor
+    from ppocr.inference.images import list_images, read_bytes
+
+    export_dir = tmp_path / "infer"
+    ck = str(trained["out"] / "best_accuracy")
+    run_tool("tools/export_model.py", "-c", CFG, "-o", *cls_overrides(cls_data, trained["out"]),
+             f"Global.pretrained_model={ck}", "--output", str(export_dir))
+    assert {"inference.json", "inference.pdiparams", "inference.yml"} <= set(os.listdir(export_dir))
+
+    exported = Predictor.from_export(str(export_dir))
+    dygraph = Predictor.from_checkpoint(load_config(CFG, cls_overrides(cls_data, trained["out"])), ck)
+    images = [read_bytes(p) for p in list_images(str(cls_data["eval"] / "images"))]
+    real = REPO.parent / "shared" / "data" / "rec_cls_crops"
+    if real.is_dir():
+        images += [read_bytes(str(p)) for p in sorted(real.glob("*.jpg"))]
+    x = np.stack([exported.preprocess(img)["image"] for img in images])
+    a, b = exported.run(x), dygraph.run(x)
+    assert a.shape == (len(images), 2)
+    assert np.abs(a - b).max() < 1e-5
+
+    r = run_tool("tools/infer.py", "cls", "--model_dir", str(export_dir), "--image_dir",
+                 str(cls_data["eval"] / "images"))
+    rows = [line.split("\t") for line in r.stdout.strip().splitlines()]
+    assert len(rows) == 16 and all(row[1] in ("0", "180") and 0 <= float(row[2]) <= 1 for row in rows)
+
+
+def _params(path):
+    return {k: np.asarray(v) for k, v in paddle.load(str(path), return_numpy=True).items()}
+
+
+def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(cls_data, tmp_path):
+    base = {"Global.epoch_num": 2, "Global.save_latest_step": 2, "Global.print_batch_step": 1,
+            "Global.eval_batch_step": [0, 10000]}
+    full = tmp_path / "full"
+    run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, full, **base))
+
+    killed = tmp_path / "killed"
+    cmd = [sys.executable, "tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, killed, **base)]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:  # blocking reads, no sleeping: kill once `latest` of step 4 is on disk
+        if "saved latest (epoch 1, step 4)" in line:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    state = json.loads((killed / "latest" / "state.json").read_text())
+    assert state["epoch"] == 1 and 0 < state["step_in_epoch"] < 6  # mid-epoch
+
+    run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, killed, **base),
+             f"Global.checkpoints={killed / 'latest'}")
+    a, b = _params(full / "latest" / "model.pdparams"), _params(killed / "latest" / "model.pdparams")
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+    sa = json.loads((full / "latest" / "state.json").read_text())
+    sb = json.loads((killed / "latest" / "state.json").read_text())
+    assert sa["global_step"] == sb["global_step"] == 12
+
+
+def test_bad_config_key_fails_before_training(cls_data, tmp_path):
+    r = run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, tmp_path),
+                 "Architecture.Head.class_dims=2", check=False)
+    assert r.returncode == 2
+    assert "Architecture.Head: ClsHead got unknown key 'class_dims'; did you mean 'class_dim'?" in r.stderr
+    assert not (tmp_path / "latest").exists()
+
+
+def test_missing_checkpoint_is_a_clear_error(cls_data, tmp_path):
+    r = run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, tmp_path),
+                 f"Global.checkpoints={tmp_path / 'nope'}", check=False)
+    assert r.returncode == 2 and "checkpoint not found" in r.stderr
