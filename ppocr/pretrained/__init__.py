@@ -1,0 +1,1 @@
+from ppocr.pretrained import rec_import  # noqa: F401

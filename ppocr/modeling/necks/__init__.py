@@ -1,0 +1,1 @@
+from ppocr.modeling.necks import sequence_encoder  # noqa: F401
