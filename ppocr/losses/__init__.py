@@ -1,1 +1,9 @@
-from ppocr.losses import cls_loss  # noqa: F401
+"""Losses; importing this package registers them all."""
+
+from ppocr.losses import (  # noqa: F401
+    basic_loss,
+    cls_loss,
+    rec_ctc_loss,
+    rec_multi_loss,
+    rec_sar_loss,
+)

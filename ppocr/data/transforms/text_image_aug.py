@@ -1,0 +1,96 @@
+"""TIA (Luo et al., "Learn to Augment", CVPR 2020): geometric warps of text lines from moved control
+points, as PaddleOCR's RecAug uses them.
+
+Control points sit on the top and bottom edges at the corners and at ``segment - 1`` cuts in
+between; each warp moves them at random and an affine moving-least-squares deformation (Schaefer et
+al. 2006) maps every output pixel back to the source, which ``cv2.remap`` samples.
+- distort: every point jitters inward/around by up to a third of a segment;
+- stretch: the cuts slide left or right (top and bottom together), the corners stay;
+- perspective: the top and bottom edges move towards the middle by up to half the height.
+Randomness comes from ``numpy.random`` (seeded per sample by the dataset).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def mls_affine_map(src_pts: np.ndarray, dst_pts: np.ndarray, h: int, w: int,
+                   grid_step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """remap() maps (float32 HxW) sending each output pixel to its source position, so that
+    ``dst_pts`` in the output show what ``src_pts`` showed in the input."""
+    p = np.asarray(dst_pts, dtype=np.float64)  # deformation is evaluated in output space
+    q = np.asarray(src_pts, dtype=np.float64)
+    step = grid_step or max(1, min(h, w) // 12)
+    # grid points at the centres of step x step cells: cv2.resize's linear interpolation of the
+    # coarse field then lands exactly on every pixel (replicated at the outer half cells)
+    gy = (np.arange(-(-h // step)) + 0.5) * step - 0.5
+    gx = (np.arange(-(-w // step)) + 0.5) * step - 0.5
+    v = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)  # (M, 2) as (x, y)
+    d2 = ((p[None] - v[:, None]) ** 2).sum(-1)  # (M, K)
+    wts = 1.0 / np.maximum(d2, 1e-8)
+    wsum = wts.sum(1, keepdims=True)
+    p_star = wts @ p / wsum
+    q_star = wts @ q / wsum
+    p_hat = p[None] - p_star[:, None]  # (M, K, 2)
+    q_hat = q[None] - q_star[:, None]
+    a = np.einsum("mk,mki,mkj->mij", wts, p_hat, p_hat) + np.eye(2) * 1e-8
+    b = np.einsum("mk,mki,mkj->mij", wts, p_hat, q_hat)
+    m = np.linalg.solve(a, b)  # (M, 2, 2)
+    f = np.einsum("mi,mij->mj", v - p_star, m) + q_star
+    disp = (f - v).reshape(len(gy), len(gx), 2).astype(np.float32)
+    if step > 1:  # the field is smooth: interpolate it to every pixel
+        disp = cv2.resize(disp, (len(gx) * step, len(gy) * step), interpolation=cv2.INTER_LINEAR)
+        disp = disp[:h, :w]
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return xs + disp[..., 0], ys + disp[..., 1]
+
+
+def warp_points(img: np.ndarray, src_pts, dst_pts) -> np.ndarray:
+    h, w = img.shape[:2]
+    map_x, map_y = mls_affine_map(np.asarray(src_pts), np.asarray(dst_pts), h, w)
+    return cv2.remap(img, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _rand(n: int) -> int:
+    return int(np.random.randint(max(1, int(n))))
+
+
+def tia_distort(img: np.ndarray, segment: int = 4) -> np.ndarray:
+    h, w = img.shape[:2]
+    cut = w // segment
+    thresh = cut // 3
+    half = thresh * 0.5
+    src = [[0, 0], [w, 0], [w, h], [0, h]]
+    dst = [[_rand(thresh), _rand(thresh)], [w - _rand(thresh), _rand(thresh)],
+           [w - _rand(thresh), h - _rand(thresh)], [_rand(thresh), h - _rand(thresh)]]
+    for k in range(1, segment):
+        x = cut * k
+        src += [[x, 0], [x, h]]
+        dst += [[x + _rand(thresh) - half, _rand(thresh) - half],
+                [x + _rand(thresh) - half, h + _rand(thresh) - half]]
+    return warp_points(img, src, dst)
+
+
+def tia_stretch(img: np.ndarray, segment: int = 4) -> np.ndarray:
+    h, w = img.shape[:2]
+    cut = w // segment
+    thresh = cut * 4 // 5
+    half = thresh * 0.5
+    src = [[0, 0], [w, 0], [w, h], [0, h]]
+    dst = [list(pt) for pt in src]
+    for k in range(1, segment):
+        x = cut * k
+        move = _rand(thresh) - half
+        src += [[x, 0], [x, h]]
+        dst += [[x + move, 0], [x + move, h]]
+    return warp_points(img, src, dst)
+
+
+def tia_perspective(img: np.ndarray) -> np.ndarray:
+    h, w = img.shape[:2]
+    thresh = h // 2
+    src = [[0, 0], [w, 0], [w, h], [0, h]]
+    dst = [[0, _rand(thresh)], [w, _rand(thresh)], [w, h - _rand(thresh)], [0, h - _rand(thresh)]]
+    return warp_points(img, src, dst)
