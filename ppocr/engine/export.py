@@ -18,6 +18,7 @@ from paddle.static import InputSpec
 from ppocr.config import Config, global_value
 from ppocr.engine.checkpoint import load_weights
 from ppocr.errors import ConfigError
+from ppocr.postprocess.distillation_postprocess import plain_postprocess_config
 from ppocr.utils.io import atomic_write_text
 from ppocr.utils.logging import get_logger
 
@@ -107,7 +108,7 @@ def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_na
         "input_shape": shape,
         "output": model.export_key,
         "PreProcess": transforms,
-        "PostProcess": cfg.get("PostProcess"),
+        "PostProcess": plain_postprocess_config(cfg.get("PostProcess")),
         "label_list": global_value(cfg, "label_list"),
         "max_text_length": global_value(cfg, "max_text_length"),
     }

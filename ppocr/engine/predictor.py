@@ -103,6 +103,7 @@ class Predictor:
         from ppocr.engine.checkpoint import load_weights
         from ppocr.engine.export import inference_transforms, input_spec
         from ppocr.engine.run import Session
+        from ppocr.postprocess.distillation_postprocess import plain_postprocess_config
 
         session = Session(cfg)
         weights = weights or global_value(cfg, "pretrained_model") or global_value(cfg, "checkpoints")
@@ -113,7 +114,7 @@ class Predictor:
         model.eval()
         transforms = inference_transforms(cfg)
         info = {"model_type": cfg["Architecture"]["model_type"], "PreProcess": transforms,
-                "PostProcess": cfg.get("PostProcess"), "label_list": global_value(cfg, "label_list"),
+                "PostProcess": plain_postprocess_config(cfg.get("PostProcess")), "label_list": global_value(cfg, "label_list"),
                 "max_text_length": global_value(cfg, "max_text_length"),
                 "input_shape": input_spec(cfg["Architecture"]["model_type"], transforms),
                 "output": model.export_key}

@@ -3,6 +3,8 @@
 from ppocr.losses import (  # noqa: F401
     basic_loss,
     cls_loss,
+    combined,
+    distillation,
     rec_ctc_loss,
     rec_multi_loss,
     rec_sar_loss,

@@ -1,4 +1,5 @@
-from ppocr.metrics import (
-    cls_metric,  # noqa: F401
-    rec_metric,  # noqa: F401
+from ppocr.metrics import (  # noqa: F401
+    cls_metric,
+    distillation_metric,
+    rec_metric,
 )

@@ -1,4 +1,5 @@
-from ppocr.postprocess import (
-    cls_postprocess,  # noqa: F401
-    rec_postprocess,  # noqa: F401
+from ppocr.postprocess import (  # noqa: F401
+    cls_postprocess,
+    distillation_postprocess,
+    rec_postprocess,
 )

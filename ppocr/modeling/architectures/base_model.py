@@ -56,6 +56,8 @@ class BaseModel(nn.Layer):
             feats = self.neck(feats)
             if self.return_all_feats:
                 out["neck_out"] = feats
-        out.update(self.head(feats, batch) if getattr(self.head, "wants_batch", False)
-                   else self.head(feats))
+        head_out = self.head(feats, batch) if getattr(self.head, "wants_batch", False) else self.head(feats)
+        out.update(head_out)
+        if self.return_all_feats and "ctc_neck" in head_out:
+            out["neck_out"] = head_out["ctc_neck"]  # a multi-head's CTC branch owns the neck (PaddleOCR)
         return out

@@ -1,0 +1,143 @@
+"""Distillation losses: one adapter picks outputs by model name and key, then delegates.
+
+- :class:`PerModel` applies a base loss (labels from the batch) to each named sub-model.
+- :class:`Pairwise` applies a two-input function (DML, distance) to each pair of sub-models.
+PaddleOCR's class names (``DistillationCTCLoss``, ``DistillationDMLLoss``, ...) are registered as
+small factories over these two, with PaddleOCR's keys. Keys of outputs follow PaddleOCR:
+``head_out`` is the sub-model's head output dict, ``backbone_out``/``neck_out`` its features
+(``return_all_feats``), ``maps`` the DB maps; ``dis_head`` picks a branch of a multi-head (ctc, sar).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from paddle import nn
+
+from ppocr.errors import ConfigError
+from ppocr.losses.basic_loss import distance_loss, dml_loss
+from ppocr.losses.inputs import output_value
+from ppocr.registry import LOSSES
+
+_MAPS = {"thrink_maps": 0, "shrink_maps": 0, "threshold_maps": 1, "binary_maps": 2}
+
+
+def select(outputs: dict, model: str, key: str | None, head: str | None, who: str):
+    if model not in outputs:
+        raise ConfigError(f"{who}: the model has no sub-model '{model}' (has {sorted(outputs)})")
+    out = outputs[model]
+    if key not in (None, "head_out"):
+        out = output_value(out, key, who)
+    if head:
+        out = output_value(out, head, who)
+    return out
+
+
+def as_pairs(pairs, who: str) -> list[list[str]]:
+    """PaddleOCR accepts one pair or a list of pairs."""
+    if isinstance(pairs, list) and pairs and all(isinstance(p, str) for p in pairs):
+        pairs = [pairs]
+    if not isinstance(pairs, list) or not pairs or any(
+            not isinstance(p, list) or len(p) != 2 for p in pairs):
+        raise ConfigError(f"{who}.model_name_pairs: expected [A, B] or [[A, B], ...], got {pairs!r}")
+    return pairs
+
+
+class PerModel(nn.Layer):
+    def __init__(self, base: nn.Layer, models: list[str], key: str | None, name: str, who: str):
+        super().__init__()
+        if not isinstance(models, list) or not models:
+            raise ConfigError(f"{who}.model_name_list: expected a list of sub-model names, got {models!r}")
+        self.base, self.models, self.key, self.name, self.who = base, models, key, name, who
+
+    def forward(self, outputs: dict, batch: dict) -> dict:
+        result, total = {}, 0.0
+        for model in self.models:
+            terms = self.base(select(outputs, model, self.key, None, self.who), batch)
+            parts = {k: v for k, v in terms.items() if k != "loss"}
+            if parts:
+                result.update({f"{self.name}_{model}_{k}": v for k, v in parts.items()})
+            else:
+                result[f"{self.name}_{model}"] = terms["loss"]
+            total = total + terms["loss"]
+        result["loss"] = total
+        return result
+
+
+class Pairwise(nn.Layer):
+    def __init__(self, fn: Callable, pairs: list, key: str | None, head: str | None, channel: int | None,
+                 name: str, who: str):
+        super().__init__()
+        self.fn, self.pairs, self.key, self.head, self.channel = fn, as_pairs(pairs, who), key, head, channel
+        self.name, self.who = name, who
+
+    def forward(self, outputs: dict, batch: dict) -> dict:
+        result, total = {}, 0.0
+        for idx, (a, b) in enumerate(self.pairs):
+            x = select(outputs, a, self.key, self.head, self.who)
+            y = select(outputs, b, self.key, self.head, self.who)
+            if self.channel is not None:
+                x, y = x[:, self.channel], y[:, self.channel]
+            loss = self.fn(x, y)
+            result[f"{self.name}_{a}_{b}_{idx}"] = loss
+            total = total + loss
+        result["loss"] = total
+        return result
+
+
+@LOSSES.register
+def DistillationCTCLoss(model_name_list: list, key: str | None = None, multi_head: bool = False,
+                        name: str = "loss_ctc", use_focal_loss: bool = False):
+    """CTC loss on each sub-model (its ``ctc`` output)."""
+    base = LOSSES.build_named("CTCLoss", {"use_focal_loss": use_focal_loss}, "Loss.DistillationCTCLoss")
+    return PerModel(base, model_name_list, key, name, "DistillationCTCLoss")
+
+
+@LOSSES.register
+def DistillationSARLoss(model_name_list: list, charset, key: str | None = None, multi_head: bool = False,
+                        name: str = "loss_sar", ignore_index: int | None = None):
+    """SAR guide loss on each sub-model (its ``sar`` output)."""
+    base = LOSSES.build_named("SARLoss", {"ignore_index": ignore_index}, "Loss.DistillationSARLoss",
+                              charset=charset)
+    return PerModel(base, model_name_list, key, name, "DistillationSARLoss")
+
+
+@LOSSES.register
+def DistillationDBLoss(model_name_list: list, balance_loss: bool = True, main_loss_type: str = "DiceLoss",
+                       alpha: float = 5, beta: float = 10, ohem_ratio: float = 3, eps: float = 1e-6,
+                       name: str = "db", key: str | None = None):
+    """DBLoss of each sub-model against the labels."""
+    base = LOSSES.build_named("DBLoss", {"balance_loss": balance_loss, "main_loss_type": main_loss_type,
+                                         "alpha": alpha, "beta": beta, "ohem_ratio": ohem_ratio, "eps": eps},
+                              "Loss.DistillationDBLoss")
+    return PerModel(base, model_name_list, key, name, "DistillationDBLoss")
+
+
+@LOSSES.register
+def DistillationDMLLoss(model_name_pairs: list, act: str | None = None, use_log: bool = False,
+                        key: str | None = None, multi_head: bool = False, dis_head: str = "ctc",
+                        maps_name: str | None = None, name: str = "dml"):
+    """Deep mutual learning between pairs of sub-models. Detection: ``key: maps`` and
+    ``maps_name: thrink_maps`` (PaddleOCR's spelling) compare the probability maps. Recognition:
+    ``multi_head`` with ``dis_head`` ctc or sar compares that branch's logits (``act: softmax``)."""
+    who = "DistillationDMLLoss"
+    if act not in (None, "softmax", "sigmoid"):
+        raise ConfigError(f"Loss.{who}.act: expected softmax, sigmoid or null, got {act!r}")
+    channel = None
+    if maps_name is not None:
+        if maps_name not in _MAPS:
+            raise ConfigError(f"Loss.{who}.maps_name: '{maps_name}' is not one of {sorted(_MAPS)}")
+        channel = _MAPS[maps_name]
+        name = f"{name}_{maps_name}"
+    return Pairwise(lambda x, y: dml_loss(x, y, act, use_log), model_name_pairs, key,
+                    dis_head if multi_head else None, channel, name, who)
+
+
+@LOSSES.register
+def DistillationDistanceLoss(model_name_pairs: list, mode: str = "l2", key: str | None = None,
+                             name: str = "loss_distance"):
+    """L1 / L2 / smooth-L1 distance between the same output of two sub-models (UDML: backbone_out)."""
+    if mode not in ("l1", "l2", "smooth_l1"):
+        raise ConfigError(f"Loss.DistillationDistanceLoss.mode: expected l1, l2 or smooth_l1, got {mode!r}")
+    return Pairwise(lambda x, y: distance_loss(x, y, mode), model_name_pairs, key, None, None,
+                    f"{name}_{mode}", "DistillationDistanceLoss")
