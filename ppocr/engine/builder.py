@@ -65,8 +65,6 @@ def build_model(cfg: dict, charset=None):
     import_components()
     arch = dict(cfg["Architecture"])
     name = arch.pop("name", "BaseModel")
-    if name == "BaseModel":
-        arch.pop("algorithm", None)
     return ARCHITECTURES.build_named(name, arch, "Architecture", where="Architecture", charset=charset)
 
 
@@ -112,7 +110,7 @@ def _accepted(registry, name: str, where: str) -> list[str]:
 
 def _check_base_model(sub: dict, where: str) -> None:
     args = {k: v for k, v in sub.items()
-            if k not in ("name", "algorithm", "pretrained", "freeze_params", "allow_mismatch")}
+            if k not in ("name", "pretrained", "freeze_params", "allow_mismatch")}
     ARCHITECTURES.check("BaseModel", args, where, provided=("where", "charset"))
     backbone = dict(sub.get("Backbone") or {})
     _check_component(BACKBONES, backbone, f"{where}.Backbone")

@@ -67,7 +67,8 @@ def batch():
 def test_train_outputs(model, batch):
     model.train()
     out = model(batch)
-    assert set(out) == {"backbone_out", "ctc", "ctc_neck", "sar"}
+    assert set(out) == {"backbone_out", "ctc", "ctc_neck", "neck_out", "sar"}
+    assert out["neck_out"] is out["ctc_neck"]  # PaddleOCR names the CTC branch neck neck_out
     assert list(out["backbone_out"].shape) == [2, 512, 1, 8]
     assert list(out["ctc"].shape) == [2, 8, NUM_CHARS + 1]
     assert list(out["ctc_neck"].shape) == [2, 8, 64]

@@ -16,14 +16,15 @@ from ppocr.registry import ARCHITECTURES, BACKBONES, HEADS, NECKS
 MODEL_TYPES = ("cls", "det", "rec")
 
 
-@ARCHITECTURES.register(ignored_keys=("algorithm",))
+@ARCHITECTURES.register
 class BaseModel(nn.Layer):
     """One model. ``forward(batch)`` returns the head's output dict; with ``return_all_feats``
     it also carries ``backbone_out`` and ``neck_out`` (distillation losses read them)."""
 
     def __init__(self, model_type: str, Backbone: dict, Head: dict, Neck: dict | None = None,
                  Transform: dict | None = None, return_all_feats: bool = False,
-                 in_channels: int = 3, where: str = "Architecture", charset: Any = None):
+                 in_channels: int = 3, algorithm: str | None = None, where: str = "Architecture",
+                 charset: Any = None):
         super().__init__()
         if model_type not in MODEL_TYPES:
             raise ConfigError(f"{where}.model_type: '{model_type}' is not one of {MODEL_TYPES}")
@@ -31,6 +32,7 @@ class BaseModel(nn.Layer):
             raise ConfigError(f"{where}.Transform: rectification transforms are not supported; "
                               f"leave it empty")
         self.model_type = model_type
+        self.algorithm = algorithm  # informative (logs, inference.yml), as in PaddleOCR configs
         self.return_all_feats = return_all_feats
         backbone_args = dict(Backbone)
         backbone_args.setdefault("in_channels", in_channels)

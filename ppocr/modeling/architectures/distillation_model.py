@@ -15,21 +15,22 @@ from ppocr.modeling.architectures.base_model import BaseModel
 from ppocr.registry import ARCHITECTURES
 
 
-@ARCHITECTURES.register(ignored_keys=("algorithm",))
+@ARCHITECTURES.register
 class DistillationModel(nn.Layer):
     def __init__(self, model_type: str, Models: dict, student: str | None = None,
-                 where: str = "Architecture", charset=None):
+                 algorithm: str | None = None, where: str = "Architecture", charset=None):
         super().__init__()
         if not isinstance(Models, dict) or not Models:
             raise ConfigError(f"{where}.Models: expected a mapping of named sub-models")
         self.model_type = model_type
+        self.algorithm = algorithm
         self.frozen: list[str] = []
         self.names: list[str] = []
         for name, sub in Models.items():
             at = f"{where}.Models.{name}"
             if not isinstance(sub, dict):
                 raise ConfigError(f"{at}: expected a mapping")
-            args = {k: v for k, v in sub.items() if k not in ("pretrained", "freeze_params", "algorithm", "allow_mismatch")}
+            args = {k: v for k, v in sub.items() if k not in ("pretrained", "freeze_params", "allow_mismatch")}
             args.setdefault("model_type", model_type)
             model = ARCHITECTURES.build_named("BaseModel", args, at, where=at, charset=charset)
             if sub.get("pretrained"):
