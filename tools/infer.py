@@ -1,6 +1,7 @@
 """Run a model on images.
 
   python tools/infer.py cls --image_dir PATH (--model_dir EXPORT_DIR | -c CFG [-o Global.pretrained_model=W])
+  python tools/infer.py rec --image_dir PATH (--model_dir EXPORT_DIR | -c CFG ...)   prints path, text, score
 """
 
 import argparse
@@ -24,6 +25,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="task", required=True)
     add_model_args(sub.add_parser("cls", help="text direction (0 or 180) of line crops"))
+    add_model_args(sub.add_parser("rec", help="text of line crops"))
     args = parser.parse_args()
     from ppocr.errors import ConfigError
     from ppocr.inference.images import list_images, read_bytes
@@ -38,7 +40,7 @@ def main() -> None:
         if result is None:
             print(f"{path}\tERROR: cannot read image")
         else:
-            label, score = result
+            label, score = result  # cls: ('0' | '180', p); rec: (text, mean max probability)
             print(f"{path}\t{label}\t{score:.4f}")
 
 

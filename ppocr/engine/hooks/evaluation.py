@@ -37,7 +37,8 @@ class EvalHook:
             self.run(trainer)
 
     def after_epoch(self, trainer) -> None:
-        if self.epoch_end:
+        # the last epoch is evaluated here, before the checkpoint hook writes `latest`
+        if self.epoch_end or trainer.done:
             self.run(trainer)
 
     def after_train(self, trainer) -> None:
