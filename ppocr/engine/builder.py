@@ -113,7 +113,7 @@ def _check_base_model(sub: dict, where: str) -> None:
             if k not in ("name", "pretrained", "freeze_params", "allow_mismatch")}
     ARCHITECTURES.check("BaseModel", args, where, provided=("where", "charset"))
     backbone = dict(sub.get("Backbone") or {})
-    _check_component(BACKBONES, backbone, f"{where}.Backbone")
+    _check_component(BACKBONES, backbone, f"{where}.Backbone", builder_args=("charset", "model_type"))
     _check_component(NECKS, sub.get("Neck"), f"{where}.Neck", optional=True,
                      builder_args=("in_channels", "charset"))
     _check_component(HEADS, sub.get("Head"), f"{where}.Head", builder_args=("in_channels", "charset"))

@@ -36,7 +36,9 @@ class BaseModel(nn.Layer):
         self.return_all_feats = return_all_feats
         backbone_args = dict(Backbone)
         backbone_args.setdefault("in_channels", in_channels)
-        self.backbone = BACKBONES.build(backbone_args, f"{where}.Backbone")
+        # model_type reaches backbones that name it: PaddleOCR's "MobileNetV3" is a different
+        # network for det than for cls/rec
+        self.backbone = BACKBONES.build(backbone_args, f"{where}.Backbone", model_type=model_type)
         channels = self.backbone.out_channels
         self.neck = None
         if Neck:

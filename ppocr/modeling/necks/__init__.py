@@ -1,1 +1,3 @@
-from ppocr.modeling.necks import sequence_encoder  # noqa: F401
+"""Necks; importing this package registers them."""
+
+from ppocr.modeling.necks import db_fpn, lkpan, rse_fpn, sequence_encoder  # noqa: F401
