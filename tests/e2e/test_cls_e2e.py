@@ -21,7 +21,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def trained(cls_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("cls_run")
-    r = run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, out, **{"Global.save_latest_step": 4}))
+    r = run_tool("tools/train.py", "-c", CFG, "-o",
+                 *cls_overrides(cls_data, out, **{"Global.save_latest_step": 4, "Global.use_visualdl": True}))
     return {"out": out, "log": r.stdout}
 
 
@@ -38,6 +39,7 @@ def test_training_writes_checkpoints_logs_and_config(trained):
     evals = [r for r in records if r["kind"] == "eval"]
     assert evals and evals[-1]["count"] == 16
     assert (out / "config.yml").is_file() and (out / "train.log").is_file()
+    assert any(p.name.startswith("vdlrecords") for p in (out / "vdl").iterdir())  # VisualDL scalars
     assert "global_step: 2" in trained["log"]
 
 
