@@ -110,14 +110,20 @@ def load_weights(model, path: str, allow_mismatch: list[str] | tuple = (), what:
     file_sd = read_weights(file)
     model_sd = model.state_dict()
     file_sd, prefix = _strip_prefix(set(model_sd), file_sd)
+    not_in_release = _missing_ok(file)
 
-    def allowed(key: str) -> bool:
-        return any(fnmatch.fnmatchcase(key, pat) for pat in allow_mismatch)
+    def allowed(key: str, patterns=tuple(allow_mismatch)) -> bool:
+        return any(fnmatch.fnmatchcase(key, pat) for pat in patterns)
 
     loaded, reinit, problems = {}, [], []
+    released_out: dict[str, int] = {}
     for key, param in model_sd.items():
         if key not in file_sd:
-            (reinit if allowed(key) else problems).append(f"{key} (missing in file)")
+            pattern = next((p for p in not_in_release if fnmatch.fnmatchcase(key, p)), None)
+            if pattern:
+                released_out[pattern] = released_out.get(pattern, 0) + 1
+            else:
+                (reinit if allowed(key) else problems).append(f"{key} (missing in file)")
             continue
         value = file_sd[key]
         if tuple(value.shape) != tuple(param.shape):
@@ -135,6 +141,7 @@ def load_weights(model, path: str, allow_mismatch: list[str] | tuple = (), what:
     with warnings.catch_warnings():  # paddle warns per key left out; our summary says it once
         warnings.simplefilter("ignore")
         model.set_state_dict(loaded)
+    reinit = [f"{p} ({n} tensors, not in the release: training only)" for p, n in released_out.items()] + reinit
     summary = {"file": file, "loaded": len(loaded), "total": len(model_sd), "reinitialised": reinit,
                "unused": unused, "prefix": prefix}
     line = f"{what} {file}: loaded {len(loaded)}/{len(model_sd)}"
@@ -146,6 +153,15 @@ def load_weights(model, path: str, allow_mismatch: list[str] | tuple = (), what:
         line += f"; unused from file: {', '.join(unused[:10])}{' ...' if len(unused) > 10 else ''}"
     get_logger().info(line)
     return summary
+
+
+def _missing_ok(weights_file: str) -> tuple[str, ...]:
+    """Patterns a checkpoint declares absent on purpose (state.json ``missing_ok``): the training-only
+    parameters of a released inference model, imported by `make pretrained`."""
+    state_path = os.path.join(os.path.dirname(weights_file), STATE)
+    if os.path.basename(weights_file) != WEIGHTS or not os.path.isfile(state_path):
+        return ()
+    return tuple(read_state(os.path.dirname(weights_file)).get("missing_ok", ()))
 
 
 def read_state(directory: str) -> dict:
