@@ -4,6 +4,7 @@ from ppocr.losses import (  # noqa: F401
     basic_loss,
     cls_loss,
     combined,
+    det_db_loss,
     distillation,
     rec_ctc_loss,
     rec_multi_loss,

@@ -1,5 +1,6 @@
 from ppocr.metrics import (  # noqa: F401
     cls_metric,
+    det_metric,
     distillation_metric,
     rec_metric,
 )

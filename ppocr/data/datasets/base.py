@@ -18,6 +18,7 @@ from ppocr.utils.logging import get_logger
 # Sample keys that carry bookkeeping through the loader; the trainer pops them off the batch.
 BAD_KEY = "_bad"
 FILTERED_KEY = "_filtered"
+MAX_WARNINGS = 50
 
 
 def sample_seed(seed: int, epoch: int, index: int, attempt: int = 0) -> int:
@@ -79,6 +80,17 @@ class BaseDataSet(Dataset):
                 out.append(extra)
         return out
 
+    def _warn(self, i: int, error: Exception) -> None:
+        """Each bad sample once, the first MAX_WARNINGS of them per process; all are counted."""
+        if i in self._warned:
+            return
+        self._warned.add(i)
+        if len(self._warned) <= MAX_WARNINGS:
+            get_logger().warning(f"skipping bad sample {self.describe(i)}: {error}")
+        if len(self._warned) == MAX_WARNINGS:
+            get_logger().warning(f"{self.where}: {MAX_WARNINGS} bad samples logged; further ones are "
+                                 f"counted, not logged")
+
     def __getitem__(self, key) -> dict:
         epoch, index = key if isinstance(key, tuple) else (0, int(key))
         self.set_epoch(epoch)  # the key carries the epoch, so loader workers need no signal
@@ -91,9 +103,7 @@ class BaseDataSet(Dataset):
                 data = self._run(self.load(i), epoch)
             except BadSample as e:
                 bad += 1
-                if i not in self._warned:
-                    self._warned.add(i)
-                    get_logger().warning(f"skipping bad sample {self.describe(i)}: {e}")
+                self._warn(i, e)
                 continue
             if data is None:
                 filtered += 1

@@ -1,0 +1,85 @@
+"""MakeShrinkMap: DB's probability-map label (shrunk text kernels) and its mask.
+
+As PaddleOCR: polygons are first clipped to the image; one whose area is below 1 pixel becomes
+do-not-care, and each is stored clockwise-negative (reversed when its shoelace area is positive).
+A do-not-care polygon, or one whose height or width is below ``min_text_size``, is zeroed in the
+mask and marked do-not-care. Others are shrunk inwards by D = A (1 - r^2) / L for r = shrink_ratio,
+2 shrink_ratio, ... (< 1) until the offset gives exactly one polygon; the pieces of the last try are
+filled into the map. A polygon that vanishes when shrunk is zeroed in the mask and marked
+do-not-care too. ``polys`` (clipped) and ``ignore_tags`` are updated accordingly.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from shapely.geometry import Polygon
+
+from ppocr.data.transforms.det_polys import as_polys, as_tags, offset_polygon
+from ppocr.errors import ConfigError
+from ppocr.registry import TRANSFORMS
+
+
+def signed_area(poly: np.ndarray) -> np.float32:
+    """Shoelace area, accumulated in float32 in vertex order (PaddleOCR's rounding)."""
+    prev = np.roll(poly, 1, axis=0)
+    terms = poly[:, 0] * prev[:, 1] - poly[:, 1] * prev[:, 0]
+    return np.cumsum(terms, dtype=np.float32)[-1] / np.float32(2.0)
+
+
+@TRANSFORMS.register
+class MakeShrinkMap:
+    """Adds ``shrink_map`` and ``shrink_mask`` (H, W) float32."""
+
+    def __init__(self, min_text_size: int = 8, shrink_ratio: float = 0.4):
+        if not 0 < shrink_ratio < 1:
+            raise ConfigError(f"MakeShrinkMap.shrink_ratio: expected a value in (0, 1), got {shrink_ratio!r}")
+        if min_text_size < 0:
+            raise ConfigError(f"MakeShrinkMap.min_text_size: expected >= 0, got {min_text_size!r}")
+        self.min_text_size = min_text_size
+        self.shrink_ratio = float(shrink_ratio)
+        self.ratios = np.arange(self.shrink_ratio, 1, self.shrink_ratio)
+
+    def validate(self, polys: np.ndarray, tags: np.ndarray, h: int, w: int) -> None:
+        """Clip to the image, mark degenerate polygons, orient them (in place)."""
+        polys[:, :, 0] = np.clip(polys[:, :, 0], 0, w - 1)
+        polys[:, :, 1] = np.clip(polys[:, :, 1], 0, h - 1)
+        for i in range(len(polys)):
+            area = signed_area(polys[i])
+            if abs(area) < 1:
+                tags[i] = True
+            if area > 0:
+                polys[i] = polys[i][::-1]
+
+    def shrink(self, poly: np.ndarray) -> list:
+        shape = Polygon(poly)
+        pieces = []
+        for ratio in self.ratios:
+            distance = shape.area * (1 - np.power(ratio, 2)) / shape.length
+            pieces = offset_polygon(poly, -distance)
+            if len(pieces) == 1:
+                break
+        return pieces
+
+    def __call__(self, data: dict) -> dict:
+        h, w = data["image"].shape[:2]
+        polys = as_polys(data["polys"]).copy()
+        tags = as_tags(data["ignore_tags"], len(polys)).copy()
+        self.validate(polys, tags, h, w)
+        gt = np.zeros((h, w), dtype=np.float32)
+        mask = np.ones((h, w), dtype=np.float32)
+        for i, poly in enumerate(polys):
+            height = poly[:, 1].max() - poly[:, 1].min()
+            width = poly[:, 0].max() - poly[:, 0].min()
+            pieces = [] if tags[i] or min(height, width) < self.min_text_size else self.shrink(poly)
+            if not pieces:
+                cv2.fillPoly(mask, poly.astype(np.int32)[np.newaxis], 0)
+                tags[i] = True
+                continue
+            for piece in pieces:
+                cv2.fillPoly(gt, [np.array(piece, dtype=np.int32).reshape(-1, 2)], 1)
+        data["polys"] = polys
+        data["ignore_tags"] = tags
+        data["shrink_map"] = gt
+        data["shrink_mask"] = mask
+        return data
