@@ -10,13 +10,15 @@ small factories over these two, with PaddleOCR's keys. Keys of outputs follow Pa
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
+import paddle
 from paddle import nn
+from paddle.nn import functional as F
 
 from ppocr.errors import ConfigError
 from ppocr.losses.basic_loss import distance_loss, dml_loss
-from ppocr.losses.inputs import output_value
+from ppocr.losses.inputs import as_tensor, batch_value, output_value
 from ppocr.registry import LOSSES
 
 _MAPS = {"thrink_maps": 0, "shrink_maps": 0, "threshold_maps": 1, "binary_maps": 2}
@@ -141,3 +143,49 @@ def DistillationDistanceLoss(model_name_pairs: list, mode: str = "l2", key: str 
         raise ConfigError(f"Loss.DistillationDistanceLoss.mode: expected l1, l2 or smooth_l1, got {mode!r}")
     return Pairwise(lambda x, y: distance_loss(x, y, mode), model_name_pairs, key, None, None,
                     f"{name}_{mode}", "DistillationDistanceLoss")
+
+
+def dilate_2x2(binary: paddle.Tensor) -> paddle.Tensor:
+    """cv2.dilate with a 2x2 kernel of ones (anchor at its centre): each pixel becomes the max of
+    itself and its upper, left and upper-left neighbours. (N, H, W) float in {0, 1}."""
+    padded = F.pad(binary.unsqueeze(1), [1, 0, 1, 0])  # left, right, top, bottom
+    return F.max_pool2d(padded, kernel_size=2, stride=1).squeeze(1)
+
+
+class DilatedTeacherLoss(nn.Layer):
+    """Each student's maps against its teacher's shrink map, thresholded at 0.3 and dilated (2x2):
+    ``alpha`` x balanced loss on the student's shrink map + Dice on its binary map, both within the
+    label's shrink mask (PP-OCRv3's CML)."""
+
+    def __init__(self, pairs: list, key: str | None, balance_loss: bool, main_loss_type: str, alpha: float,
+                 ohem_ratio: float, eps: float, name: str, who: str):
+        super().__init__()
+        from ppocr.losses.det_basic_loss import BalanceLoss, DiceLoss
+
+        self.pairs, self.key, self.alpha, self.name, self.who = as_pairs(pairs, who), key, alpha, name, who
+        self.bce_loss = BalanceLoss(balance_loss, main_loss_type, ohem_ratio, eps)
+        self.dice_loss = DiceLoss(eps)
+
+    def forward(self, outputs: dict, batch: dict) -> dict:
+        mask = as_tensor(batch_value(batch, ("shrink_mask",), self.who), "float32")
+        result, total = {}, 0.0
+        for student, teacher in self.pairs:
+            s = select(outputs, student, self.key, None, self.who)
+            with paddle.no_grad():
+                t = select(outputs, teacher, self.key, None, self.who)
+                label = dilate_2x2((t[:, 0] > 0.3).astype("float32"))
+            loss = self.alpha * self.bce_loss(s[:, 0], label, mask) + self.dice_loss(s[:, 2], label, mask)
+            result[f"{self.name}_{student}_{teacher}"] = loss
+            total = total + loss
+        result["loss"] = total
+        return result
+
+
+@LOSSES.register
+def DistillationDilaDBLoss(model_name_pairs: list, key: str | None = "maps", balance_loss: bool = True,
+                           main_loss_type: str = "DiceLoss", alpha: float = 5, beta: float = 10,
+                           ohem_ratio: float = 3, eps: float = 1e-6, name: str = "dila_dbloss"):
+    """PP-OCRv3 CML: students learn from the frozen teacher's dilated shrink map (``beta`` is
+    accepted for PaddleOCR's configs; the threshold map is not distilled)."""
+    return DilatedTeacherLoss(model_name_pairs, key, balance_loss, main_loss_type, alpha, ohem_ratio, eps, name,
+                              "DistillationDilaDBLoss")
