@@ -53,12 +53,26 @@ def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: 
     return DATASETS.build_named(name, args, f"{mode}.dataset", **extra)
 
 
+def report_unknown_chars(dataset, charset) -> None:
+    """One warning per label file whose labels use characters outside the dictionary (they are
+    dropped by the label encoder; labels left empty skip their sample)."""
+    from ppocr.utils.logging import get_logger
+
+    for path, entries in zip(dataset.files, dataset.entries):
+        report = charset.scan(label for _, label, _ in entries)
+        if report.labels:
+            get_logger().warning(report.summary(path))
+
+
 def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provided: dict | None = None,
                defaults: dict | None = None, num_workers: int | None = None) -> Data:
     import paddle
 
     opts = loader_options(cfg[mode], mode)
     dataset = build_dataset(cfg, mode, provided, defaults)
+    charset = (provided or {}).get("charset")
+    if charset is not None and hasattr(dataset, "entries"):
+        report_unknown_chars(dataset, charset)
     train = mode == "Train"
     sampler = EpochBatchSampler(len(dataset), int(opts["batch_size_per_card"]), bool(opts["shuffle"]),
                                 bool(opts["drop_last"]), seed=int(global_value(cfg, "seed")),

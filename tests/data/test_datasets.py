@@ -143,3 +143,18 @@ def test_lmdb_dataset_roundtrip_via_tool(tmp_path, repo):
 def test_lmdb_missing_dir(tmp_path):
     with pytest.raises(DataError, match="no LMDB database"):
         LMDBDataSet(str(tmp_path), build_transforms([], "x"))
+
+
+def test_unknown_characters_are_reported_once_per_label_file(tmp_path, logs):
+    from ppocr.charset import Charset
+    from ppocr.data.loader import report_unknown_chars
+
+    lines = [f"{p}\t{t}" for p, t in zip([ln.split("\t")[0] for ln in make_images(tmp_path, 3)],
+                                         ["abc", "ab€", "€€"])]
+    (tmp_path / "label.txt").write_text("\n".join(lines) + "\n")
+    ds = SimpleDataSet([str(tmp_path / "label.txt")], build_transforms([], "x"), data_dir=str(tmp_path))
+    report_unknown_chars(ds, Charset.from_characters(list("abc")))
+    msgs = [r.getMessage() for r in logs.records if "outside the dictionary" in r.getMessage()]
+    assert len(msgs) == 1
+    assert "label.txt: 2 labels contain 3 characters outside the dictionary" in msgs[0]
+    assert "'€' x3" in msgs[0] and "1 labels left empty are skipped" in msgs[0]
