@@ -61,33 +61,11 @@ class Predictor:
                                       f"create one with tools/export_model.py")
         with open(yml, encoding="utf-8") as f:
             info = yaml.safe_load(f)
-        config = inference.Config(json_path, params)
         import paddle
 
         gpu = paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 \
             if use_gpu is None else use_gpu
-        if gpu:
-            config.enable_use_gpu(500, 0)
-        else:
-            config.disable_gpu()
-            if use_mkldnn:
-                config.enable_mkldnn()
-            else:
-                config.disable_mkldnn()
-            if cpu_threads:
-                config.set_cpu_math_library_num_threads(int(cpu_threads))
-        config.disable_glog_info()
-        config.switch_ir_optim(True)
-        predictor = inference.create_predictor(config)
-        inp = predictor.get_input_handle(predictor.get_input_names()[0])
-        out = predictor.get_output_handle(predictor.get_output_names()[0])
-
-        def runner(x: np.ndarray) -> np.ndarray:
-            inp.reshape(list(x.shape))
-            inp.copy_from_cpu(np.ascontiguousarray(x, dtype=np.float32))
-            predictor.run()
-            return out.copy_to_cpu()
-
+        runner = _paddle_inference(json_path, params, info, gpu, use_mkldnn, cpu_threads)
         charset = None
         if info.get("character_dict"):
             from ppocr.charset import Charset
@@ -125,3 +103,55 @@ class Predictor:
                     model.export_key].numpy()
 
         return cls(info, runner, session.charset)
+
+
+def _probe_input(info: dict) -> np.ndarray:
+    """A small input of the model's shape (dynamic sizes filled in)."""
+    n, c, h, w = info.get("input_shape") or [-1, 3, -1, -1]
+    return np.zeros((1, c, 48 if h == -1 else h, 64 if w == -1 else w), dtype=np.float32)
+
+
+def _paddle_inference(json_path: str, params: str, info: dict, gpu: bool, use_mkldnn: bool, cpu_threads: int):
+    """A Paddle Inference runner. oneDNN (MKLDNN) is used on CPU when asked for and when the model
+    runs under it: some ops of Paddle 3.x's PIR executor have no oneDNN form, then it falls back to
+    the plain CPU kernels with a warning."""
+    from paddle import inference
+
+    from ppocr.utils.logging import get_logger
+
+    def create(mkldnn: bool):
+        config = inference.Config(json_path, params)
+        if gpu:
+            config.enable_use_gpu(500, 0)
+        else:
+            config.disable_gpu()
+            if mkldnn:
+                config.enable_mkldnn()
+            else:
+                config.disable_mkldnn()
+            if cpu_threads:
+                config.set_cpu_math_library_num_threads(int(cpu_threads))
+        config.disable_glog_info()
+        config.switch_ir_optim(True)
+        predictor = inference.create_predictor(config)
+        inp = predictor.get_input_handle(predictor.get_input_names()[0])
+        out = predictor.get_output_handle(predictor.get_output_names()[0])
+
+        def run(x: np.ndarray) -> np.ndarray:
+            inp.reshape(list(x.shape))
+            inp.copy_from_cpu(np.ascontiguousarray(x, dtype=np.float32))
+            predictor.run()
+            return out.copy_to_cpu()
+
+        return run
+
+    mkldnn = use_mkldnn and not gpu
+    run = create(mkldnn)
+    if mkldnn:
+        try:
+            run(_probe_input(info))
+        except (NotImplementedError, RuntimeError) as e:
+            get_logger().warning(f"{os.path.dirname(json_path)}: oneDNN cannot run this model "
+                                 f"({str(e).splitlines()[0][:120]}); using the plain CPU kernels")
+            run = create(False)
+    return run

@@ -13,7 +13,8 @@ class ModelRunner:
     def __init__(self, predictor: Predictor, batch_size: int = 6):
         self.predictor = predictor
         self.post = predictor.postprocess_component()
-        self.batch_size = max(1, int(batch_size))
+        # detection inputs keep their own size, so they run one at a time
+        self.batch_size = 1 if predictor.model_type == "det" else max(1, int(batch_size))
 
     @classmethod
     def create(cls, model_dir: str | None = None, config: str | None = None, overrides=(),
