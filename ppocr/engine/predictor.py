@@ -50,7 +50,6 @@ class Predictor:
     @classmethod
     def from_export(cls, model_dir: str, use_mkldnn: bool = True, use_gpu: bool | None = None,
                     cpu_threads: int = 0) -> Predictor:
-        from paddle import inference
 
         yml = os.path.join(model_dir, "inference.yml")
         json_path = os.path.join(model_dir, "inference.json")

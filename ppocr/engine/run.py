@@ -12,8 +12,7 @@ from ppocr.config import Config, global_value
 from ppocr.data.loader import build_data
 from ppocr.engine import builder
 from ppocr.engine.amp import build_amp
-from ppocr.engine.checkpoint import (load_optimizer, load_weights, read_state,
-                                     resolve_checkpoint_dir)
+from ppocr.engine.checkpoint import load_optimizer, load_weights, read_state, resolve_checkpoint_dir
 from ppocr.engine.distributed import DistEnv, init_distributed, unwrap, wrap_model
 from ppocr.engine.evaluator import evaluate
 from ppocr.engine.hooks.checkpointing import CheckpointHook

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ppocr.registry import POSTPROCESS
 from ppocr.utils.tensor import to_numpy
 

@@ -11,7 +11,6 @@ import sys
 import numpy as np
 import paddle
 import pytest
-
 from helpers import REPO, cls_overrides, run_tool
 
 CFG = str(REPO / "configs" / "cls" / "ppocrv3_cls.yml")

@@ -4,8 +4,14 @@ import numpy as np
 import paddle
 import pytest
 
-from ppocr.engine.checkpoint import (load_optimizer, load_weights, read_state, resolve_checkpoint_dir,
-                                     resolve_weights, save_checkpoint)
+from ppocr.engine.checkpoint import (
+    load_optimizer,
+    load_weights,
+    read_state,
+    resolve_checkpoint_dir,
+    resolve_weights,
+    save_checkpoint,
+)
 from ppocr.errors import CheckpointError
 
 

@@ -14,7 +14,8 @@ A transform that needs other samples (TextConAug) sets ``ext_data_num``; the dat
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS

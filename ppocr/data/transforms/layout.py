@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ppocr.registry import TRANSFORMS
 from ppocr.errors import ConfigError
+from ppocr.registry import TRANSFORMS
 
 
 @TRANSFORMS.register
