@@ -19,10 +19,10 @@ import numpy as np
 from ppocr.errors import CheckpointError
 
 
-def build_architecture(architecture: dict, models_built_before: int = 0):
+def build_architecture(architecture: dict, models_built_before: int = 0, charset=None):
     """BaseModel from ``architecture`` inside a fresh name scope, after ``models_built_before``
     throw-away copies (when the exporting process built other models first). Its tensors carry
-    the automatic names in ``.name``."""
+    the automatic names in ``.name``. ``charset`` sizes recognition heads."""
     import paddle
 
     import ppocr.modeling.architectures  # noqa: F401  (fill the registries)
@@ -32,7 +32,8 @@ def build_architecture(architecture: dict, models_built_before: int = 0):
     from ppocr.registry import ARCHITECTURES
 
     def build():
-        return ARCHITECTURES.build({"name": "BaseModel", **copy.deepcopy(architecture)}, "Architecture")
+        return ARCHITECTURES.build({"name": "BaseModel", **copy.deepcopy(architecture)}, "Architecture",
+                                   charset=charset)
 
     with paddle.utils.unique_name.guard():
         for _ in range(models_built_before):

@@ -22,13 +22,13 @@ The SAR branch (GTC guide, training only) is not in the release: its keys are re
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import NamedTuple
 
 import numpy as np
 
 from ppocr.errors import CheckpointError
+from ppocr.pretrained.onnx_match import build_architecture, load_state, match_weights
 from ppocr.pretrained.onnx_reader import read_onnx_metadata, read_onnx_weights
 
 # Architecture of PaddleOCR's configs/rec/PP-OCRv3/ch_PP-OCRv3_rec.yml (and of each sub-model of
@@ -77,25 +77,7 @@ def read_characters(path: str) -> list[str]:
     return chars
 
 
-def exported_names(architecture: dict, charset, models_built_before: int = 1):
-    """Build the model as PaddleOCR's export process did; returns it (its tensors carry the
-    exported auto-names in ``.name``)."""
-    import paddle
-
-    import ppocr.modeling.architectures  # noqa: F401  (fill the registries)
-    import ppocr.modeling.backbones  # noqa: F401
-    import ppocr.modeling.heads  # noqa: F401
-    import ppocr.modeling.necks  # noqa: F401
-    from ppocr.registry import ARCHITECTURES
-
-    def build():
-        return ARCHITECTURES.build({"name": "BaseModel", **copy.deepcopy(architecture)},
-                                   "Architecture", charset=charset)
-
-    with paddle.utils.unique_name.guard():
-        for _ in range(models_built_before):
-            build()
-        return build()
+WHAT = "PP-OCRv3's recognizer (SVTR_LCNet + MultiHead)"
 
 
 def import_rec_onnx(path: str, architecture: dict | None = None, models_built_before: int = 1,
@@ -104,63 +86,16 @@ def import_rec_onnx(path: str, architecture: dict | None = None, models_built_be
     weights = {k: v for k, v in read_onnx_weights(path).items() if _PARAM_NAME.match(k)}
     characters = read_characters(path)
     classes = _Classes(len(characters) + int(use_space_char))
-    model = exported_names(architecture or PPOCRV3_REC_ARCHITECTURE, classes, models_built_before)
-
-    state, not_loaded, problems, used = {}, [], [], set()
-    for key, tensor in model.state_dict().items():
-        name = tensor.name
-        if name not in weights:
-            if key.startswith(NOT_EXPORTED_PREFIX):
-                not_loaded.append(key)
-            else:
-                problems.append(f"{key} ({name} not in the file)")
-            continue
-        value = weights[name]
-        if tuple(value.shape) != tuple(tensor.shape):
-            problems.append(f"{key} ({name}: file {list(value.shape)}, model {list(tensor.shape)})")
-            continue
-        state[key] = value
-        used.add(name)
-    unused = sorted(set(weights) - used)
-    problems += [f"{name} (in the file, matches no parameter)" for name in unused]
-    if problems:
-        raise CheckpointError(
-            f"{path} does not fit PP-OCRv3's recognizer ({len(characters)} characters"
-            f"{' + space' if use_space_char else ''}): {len(problems)} problem(s): "
-            f"{'; '.join(problems[:8])}{' ...' if len(problems) > 8 else ''}")
+    model = build_architecture(architecture or PPOCRV3_REC_ARCHITECTURE, models_built_before, classes)
+    what = f"{WHAT} with {len(characters)} characters{' + space' if use_space_char else ''}"
+    state = match_weights(model, weights, lambda key, tensor: tensor.name, path, what, (NOT_EXPORTED_PREFIX,))
+    not_loaded = [k for k in model.state_dict() if k.startswith(NOT_EXPORTED_PREFIX)]
     return RecImport(state, characters, use_space_char, not_loaded)
 
 
 def load_rec_onnx(model, path: str, **import_args) -> RecImport:
     """Import ``path`` and load it into ``model`` (a BaseModel of PP-OCRv3's recognizer, sized for
     the release's dictionary). Every imported tensor must fit; logs what stays initialised."""
-    from ppocr.utils.logging import get_logger
-
     imported = import_rec_onnx(path, **import_args)
-    model_sd = model.state_dict()
-    bad = [f"{k} (file {list(v.shape)}, model {list(model_sd[k].shape)})" if k in model_sd
-           else f"{k} (not in the model)" for k, v in imported.state_dict.items()
-           if k not in model_sd or tuple(model_sd[k].shape) != tuple(v.shape)]
-    if bad:
-        raise CheckpointError(f"{path} does not fit the model: {'; '.join(bad[:8])}"
-                              f"{' ...' if len(bad) > 8 else ''}")
-    left = [k for k in model_sd if k not in imported.state_dict]
-    unexpected = [k for k in left if not k.startswith(NOT_EXPORTED_PREFIX)]
-    if unexpected:
-        raise CheckpointError(f"{path} has no weights for {', '.join(unexpected[:8])}"
-                              f"{' ...' if len(unexpected) > 8 else ''}: the model is not PP-OCRv3's "
-                              f"recognizer")
-    for key, value in imported.state_dict.items():  # tensor by tensor: no per-key warnings
-        model_sd[key].set_value(value.astype(str(model_sd[key].dtype).replace("paddle.", "")))
-    get_logger().info(
-        f"loaded {len(imported.state_dict)}/{len(model_sd)} tensors from {path}; not in the release, "
-        f"left as initialised: {_summarise(left)}")
+    load_state(model, imported.state_dict, path, WHAT, (NOT_EXPORTED_PREFIX,))
     return imported
-
-
-def _summarise(keys: list[str]) -> str:
-    if not keys:
-        return "none"
-    if all(k.startswith(NOT_EXPORTED_PREFIX) for k in keys):
-        return f"{NOT_EXPORTED_PREFIX}* ({len(keys)} tensors, the SAR guide branch)"
-    return ", ".join(keys[:8]) + (" ..." if len(keys) > 8 else "")
