@@ -8,33 +8,18 @@ from __future__ import annotations
 
 from paddle import nn
 
-from ppocr.errors import ConfigError
-from ppocr.registry import LOSSES, accepted_args
+from ppocr.losses.loss_list import build_loss, loss_items, weight_of
+from ppocr.registry import LOSSES
 
 
 @LOSSES.register
 class CombinedLoss(nn.Layer):
     def __init__(self, loss_config_list: list, charset=None, max_text_length: int | None = None):
         super().__init__()
-        where = "Loss.loss_config_list"
-        if not isinstance(loss_config_list, list) or not loss_config_list:
-            raise ConfigError(f"{where}: expected a non-empty list of single-key mappings")
         losses, self.weights = [], []
-        for i, item in enumerate(loss_config_list):
-            if not isinstance(item, dict) or len(item) != 1:
-                raise ConfigError(f"{where}[{i}]: expected a single-key mapping like 'DBLoss: {{...}}', "
-                                  f"got {item!r}")
-            (name, args), = item.items()
-            at = f"{where}[{i}].{name}"
-            args = dict(args or {})
-            weight = args.pop("weight", 1.0)
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-                raise ConfigError(f"{at}.weight: expected a number, got {weight!r}")
-            accepted = accepted_args(LOSSES.get(name, at))[0]
-            provided = {"charset": charset} if "charset" in accepted else {}
-            losses.append(LOSSES.build_named(name, args, at, {"max_text_length": max_text_length},
-                                             **provided))
-            self.weights.append(float(weight))
+        for name, args, at in loss_items(loss_config_list, "[{DBLoss: {weight: 1.0}}]"):
+            self.weights.append(weight_of(args.pop("weight", 1.0), f"{at}.weight"))
+            losses.append(build_loss(name, args, at, charset, {"max_text_length": max_text_length}))
         self.losses = nn.LayerList(losses)
 
     def forward(self, outputs: dict, batch: dict) -> dict:

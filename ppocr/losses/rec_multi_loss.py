@@ -11,40 +11,25 @@ from __future__ import annotations
 from paddle import nn
 
 from ppocr.errors import ConfigError
-from ppocr.registry import LOSSES, accepted_args
+from ppocr.losses.loss_list import build_loss, loss_items, weight_of
+from ppocr.registry import LOSSES
 
 
 @LOSSES.register
 class MultiLoss(nn.Layer):
     def __init__(self, loss_config_list: list, charset=None, weight_1: float = 1.0, weight_2: float = 1.0):
         super().__init__()
-        where = "Loss.loss_config_list"
-        if not isinstance(loss_config_list, list) or not loss_config_list:
-            raise ConfigError(f"{where}: expected a non-empty list like [{{CTCLoss: null}}, "
-                              f"{{SARLoss: null}}], got {loss_config_list!r}")
-        for key, w in (("weight_1", weight_1), ("weight_2", weight_2)):
-            if isinstance(w, bool) or not isinstance(w, (int, float)):
-                raise ConfigError(f"Loss.{key}: expected a number, got {w!r}")
+        weights = {1: weight_of(weight_1, "Loss.weight_1"), 2: weight_of(weight_2, "Loss.weight_2")}
         self.names, self.weights = [], []
         losses = []
-        for i, item in enumerate(loss_config_list):
-            if not isinstance(item, dict) or len(item) != 1:
-                raise ConfigError(f"{where}[{i}]: expected a single-key mapping like 'CTCLoss: {{}}', "
-                                  f"got {item!r}")
-            (name, args), = item.items()
-            at = f"{where}[{i}].{name}"
+        for name, args, at in loss_items(loss_config_list, "[{CTCLoss: null}, {SARLoss: null}]"):
             if name in self.names:
                 raise ConfigError(f"{at}: {name} is listed twice")
             if name == "MultiLoss":
                 raise ConfigError(f"{at}: MultiLoss cannot contain itself")
-            if args is not None and not isinstance(args, dict):
-                raise ConfigError(f"{at}: arguments must be a mapping, got {args!r}")
-            provided = {}
-            if "charset" in accepted_args(LOSSES.get(name, at))[0]:
-                provided["charset"] = charset
-            losses.append(LOSSES.build_named(name, args, at, **provided))
+            losses.append(build_loss(name, args, at, charset))
             self.names.append(name)
-            self.weights.append(float(weight_1 if name == "CTCLoss" else weight_2))
+            self.weights.append(weights[1] if name == "CTCLoss" else weights[2])
         self.losses = nn.LayerList(losses)
 
     def forward(self, outputs: dict, batch: dict) -> dict:
