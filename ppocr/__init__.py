@@ -9,3 +9,5 @@ __version__ = "0.1.0"
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("FLAGS_call_stack_level", "0")
 warnings.filterwarnings("ignore", message="No ccache found")
+# legacy nn.BatchNorm (PaddleOCR's layer class, kept for checkpoint names) says this every step
+warnings.filterwarnings("ignore", message="When training, we now always track global mean and variance")
