@@ -42,7 +42,8 @@ demo: install
 	$(PY) tools/demo.py all
 
 bench: install
-	$(PY) bench/cls_train.py
+	$(PY) bench/train_throughput.py cls det_student det_cml rec rec_udml
+	$(PY) bench/det_pipeline.py
 
 clean:
 	rm -rf output train_data .pytest_cache
