@@ -33,7 +33,7 @@ def test_config_builds_and_runs(path):
 
 REFERENCE = ["cls_mv3.yml", "ch_PP-OCRv3_det_student.yml", "ch_PP-OCRv3_det_dml.yml", "ch_PP-OCRv3_det_cml.yml",
              "ch_PP-OCRv2_det_student.yml", "ch_PP-OCRv3_rec.yml", "ch_PP-OCRv3_rec_distillation.yml",
-             "en_PP-OCRv3_rec.yml"]
+             "en_PP-OCRv3_rec.yml", "ch_PP-OCRv3_rotnet.yml"]
 
 
 @pytest.mark.parametrize("name", REFERENCE)

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ppocr.config import global_value
-from ppocr.data.collate import collate
+from ppocr.data.collate import get_collate
 from ppocr.data.sampler import EpochBatchSampler
 from ppocr.data.transforms.base import build_transforms
 from ppocr.errors import ConfigError
 from ppocr.registry import DATASETS, did_you_mean
 
+# collate_fn: a name in ppocr.data.collate.COLLATE_FNS (None: stack one entry per sample)
 LOADER_DEFAULTS = {"shuffle": False, "batch_size_per_card": 1, "drop_last": False, "num_workers": 0,
-                   "use_shared_memory": True}
+                   "use_shared_memory": True, "collate_fn": None}
 
 
 @dataclass
@@ -32,7 +33,17 @@ def loader_options(section: dict, where: str) -> dict:
         opts[k] = v
     if int(opts["batch_size_per_card"]) < 1:
         raise ConfigError(f"{where}.loader.batch_size_per_card must be >= 1")
+    get_collate(opts["collate_fn"], f"{where}.loader")
     return opts
+
+
+def check_collate(opts: dict, transforms, where: str) -> None:
+    """A transform that makes several images of one sample (SSLRotateResize) needs a collate that
+    concatenates them; the default one would stack them into a 5-D batch."""
+    multi = [type(op).__name__ for op in transforms.ops if getattr(op, "images_per_sample", 1) > 1]
+    if multi and opts["collate_fn"] != "SSLRotateCollate":
+        raise ConfigError(f"{where}.loader.collate_fn: {multi[0]} makes several images per sample; "
+                          f"set collate_fn: SSLRotateCollate (got {opts['collate_fn']!r})")
 
 
 def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: dict | None = None):
@@ -81,7 +92,8 @@ def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provide
         raise ConfigError(f"{mode}: {len(dataset)} samples give no batch of "
                           f"{opts['batch_size_per_card']} with drop_last; lower batch_size_per_card")
     workers = int(opts["num_workers"] if num_workers is None else num_workers)
-    loader = paddle.io.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate,
+    check_collate(opts, dataset.transforms, mode)
+    loader = paddle.io.DataLoader(dataset, batch_sampler=sampler, collate_fn=get_collate(opts["collate_fn"]),
                                   num_workers=workers, use_shared_memory=bool(opts["use_shared_memory"]),
                                   return_list=True)
     return Data(dataset, sampler, loader)

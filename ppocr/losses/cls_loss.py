@@ -1,4 +1,8 @@
-"""ClsLoss: cross entropy of the direction classifier's logits."""
+"""ClsLoss: cross entropy of a classifier's logits (text direction; TextRotNet's rotations).
+
+PaddleOCR's TextRotNet config gives the loss a ``main_indicator`` it does not use (the metric's
+key); it is accepted and ignored with one warning.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from paddle import nn
 from ppocr.registry import LOSSES
 
 
-@LOSSES.register
+@LOSSES.register(ignored_keys=("main_indicator",))
 class ClsLoss(nn.Layer):
     def __init__(self):
         super().__init__()

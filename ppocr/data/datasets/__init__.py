@@ -1,3 +1,3 @@
 """Datasets; importing this package registers them."""
 
-from ppocr.data.datasets import lmdb_dataset, simple  # noqa: F401
+from ppocr.data.datasets import lmdb_dataset, simple, unlabeled  # noqa: F401

@@ -17,5 +17,6 @@ from ppocr.data.transforms import (  # noqa: F401
     rec_con_aug,
     rec_label_encode,
     rec_resize,
+    ssl_rotate,
 )
 from ppocr.data.transforms.base import BadSample, Compose, build_transforms  # noqa: F401
