@@ -20,20 +20,21 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 
 
 def find_images(folder: str, where: str) -> list[str]:
-    """Image files below ``folder``, as paths relative to it, sorted."""
+    """Image files below ``folder``, as paths relative to it, sorted. ``where`` names the setting
+    in messages (``Train.dataset.data_dir``, ``--image_dir``)."""
     if not os.path.isdir(folder):
-        raise DataError(f"{where}.data_dir: no such folder: {folder}")
+        raise DataError(f"{where}: no such folder: {folder}")
     found = sorted(os.path.relpath(os.path.join(d, f), folder)
                    for d, _, files in os.walk(folder) for f in files if f.lower().endswith(IMAGE_EXTS))
     if not found:
-        raise DataError(f"{where}.data_dir: no images ({', '.join(IMAGE_EXTS)}) below {folder}")
+        raise DataError(f"{where}: no images ({', '.join(IMAGE_EXTS)}) below {folder}")
     return found
 
 
 def read_image_list(path: str, where: str) -> list[tuple[str, int]]:
     """(image path, line number) per non-empty line; text after a tab is ignored."""
     if not os.path.isfile(path):
-        raise DataError(f"{where}.list_file: not found: {path}")
+        raise DataError(f"{where}: not found: {path}")
     entries = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for no, line in enumerate(f, 1):
@@ -41,7 +42,7 @@ def read_image_list(path: str, where: str) -> list[tuple[str, int]]:
             if img:
                 entries.append((img, no))
     if not entries:
-        raise DataError(f"{where}.list_file: {path} lists no images")
+        raise DataError(f"{where}: {path} lists no images")
     return entries
 
 
@@ -55,9 +56,9 @@ class UnlabeledImageDataSet(BaseDataSet):
         self.data_dir = data_dir or ""
         self.list_file = list_file
         if list_file:
-            self.items = read_image_list(list_file, where)
+            self.items = read_image_list(list_file, f"{where}.list_file")
         else:
-            self.items = [(p, 0) for p in find_images(self.data_dir, where)]
+            self.items = [(p, 0) for p in find_images(self.data_dir, f"{where}.data_dir")]
 
     def __len__(self) -> int:
         return len(self.items)
