@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
+
+import cv2
+import numpy as np
 
 from ppocr.errors import DataError
 
@@ -28,3 +32,44 @@ def read_bytes(path: str) -> bytes | None:
             return f.read()
     except OSError:
         return None
+
+
+def decode_image(data: bytes) -> np.ndarray | None:
+    """Encoded bytes -> BGR uint8 array (OpenCV; Pillow for what OpenCV cannot read, e.g. GIF), or None."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    img = cv2.imdecode(arr, cv2.IMREAD_COLOR) if arr.size else None
+    if img is None and arr.size:
+        try:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as pil:
+                img = cv2.cvtColor(np.asarray(pil.convert("RGB")), cv2.COLOR_RGB2BGR)
+        except Exception:  # noqa: BLE001 - any Pillow failure means "not an image"
+            img = None
+    return img
+
+
+def read_image(image) -> np.ndarray:
+    """A path, encoded bytes or a decoded array (BGR, grey or BGRA) -> BGR uint8 array."""
+    if isinstance(image, np.ndarray):
+        if image.ndim == 2:
+            return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        if image.ndim == 3 and image.shape[2] == 4:
+            return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise DataError(f"expected a uint8 HxWx3 BGR image, got {image.dtype} array of shape {image.shape}")
+        return image
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        img = decode_image(bytes(image))
+        if img is None:
+            raise DataError(f"cannot decode the {len(image)} bytes given as an image")
+        return img
+    if isinstance(image, (str, os.PathLike)):
+        data = read_bytes(str(image))
+        if data is None:
+            raise DataError(f"{image}: cannot read the file")
+        img = decode_image(data)
+        if img is None:
+            raise DataError(f"{image}: not an image OpenCV or Pillow can decode")
+        return img
+    raise DataError(f"expected an image path, bytes or a numpy array, got {type(image).__name__}")

@@ -1,0 +1,94 @@
+"""Run a line model (rec or cls) on a list of crops of any size, batched by aspect ratio.
+
+As PaddleOCR's predict_rec / predict_cls: the crops are sorted by width / height and cut into
+batches of ``batch_size`` in that order; results come back in the caller's order.
+- rec: each batch is resized to height H with the width of the batch's widest line,
+  ``int(H * max(W / H, max w/h in the batch))`` (``image_shape`` [C, H, W] = the model's
+  RecResizeImg shape, PP-OCRv3: 3, 48, 320), each line keeping its aspect ratio, zeros on the
+  right (:func:`rec_resize_norm`);
+- cls: each crop goes through the model's own pre-processing (ClsResizeImg to 3 x 48 x 192).
+Usable on its own for any list of line images, e.g. ``CropBatcher(Predictor.from_export(d))(crops)``.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ppocr.data.transforms.rec_resize import rec_resize_norm
+from ppocr.errors import ConfigError, DataError
+
+DEFAULT_REC_SHAPE = (3, 48, 320)
+
+
+def ratio_batches(crops: list, batch_size: int) -> list[list[int]]:
+    """Indices of ``crops`` sorted by width / height (stable), in runs of ``batch_size``."""
+    ratios = np.array([c.shape[1] / float(c.shape[0]) for c in crops], dtype=np.float64)
+    order = np.argsort(ratios, kind="stable").tolist()
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def batch_width(crops: list, image_shape) -> int:
+    """The input width of one rec batch: H times the largest of W / H and the crops' ratios."""
+    _, h, w = (int(v) for v in image_shape)
+    ratio = max([w / h] + [c.shape[1] / float(c.shape[0]) for c in crops])
+    return int(h * ratio)
+
+
+def model_line_shape(predictor) -> tuple[int, int, int] | None:
+    """[C, H, W] of the RecResizeImg / ClsResizeImg step in the model's pre-processing, if any."""
+    for item in predictor.info.get("PreProcess") or []:
+        if isinstance(item, dict) and len(item) == 1:
+            (name, args), = item.items()
+            if name in ("RecResizeImg", "ClsResizeImg") and (args or {}).get("image_shape"):
+                return tuple(int(v) for v in args["image_shape"])
+    return None
+
+
+def as_bgr(crop: np.ndarray) -> np.ndarray:
+    crop = np.asarray(crop)
+    if crop.ndim == 2:
+        return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+    if crop.ndim == 3 and crop.shape[2] == 4:
+        return cv2.cvtColor(crop, cv2.COLOR_BGRA2BGR)
+    return crop
+
+
+class CropBatcher:
+    """``batcher(crops) -> [result per crop]``: (text, score) for rec, (label, score) for cls."""
+
+    def __init__(self, predictor, batch_size: int = 6, image_shape=None):
+        if predictor.model_type not in ("rec", "cls"):
+            raise ConfigError(f"CropBatcher runs rec or cls models, got a {predictor.model_type} model")
+        if int(batch_size) < 1:
+            raise ConfigError(f"batch size must be >= 1, got {batch_size}")
+        self.predictor = predictor
+        self.post = predictor.postprocess_component()
+        self.batch_size = int(batch_size)
+        self.image_shape = tuple(image_shape) if image_shape else \
+            (model_line_shape(predictor) or DEFAULT_REC_SHAPE)
+
+    @property
+    def model_type(self) -> str:
+        return self.predictor.model_type
+
+    def inputs(self, crops: list) -> np.ndarray:
+        """One batch of crops -> (N, C, H, W) float32."""
+        if self.model_type == "rec":
+            c, h, _ = self.image_shape
+            shape = (c, h, batch_width(crops, self.image_shape))
+            return np.stack([rec_resize_norm(crop, shape)[0] for crop in crops])
+        return np.stack([self.predictor.preprocess(crop)["image"] for crop in crops])
+
+    def __call__(self, crops: list) -> list:
+        crops = [as_bgr(c) for c in crops]
+        for i, c in enumerate(crops):
+            if c.ndim != 3 or min(c.shape[:2]) < 1:
+                raise DataError(f"crop {i}: expected an HxWx3 image, got shape {c.shape}")
+        results: list = [None] * len(crops)
+        for idx in ratio_batches(crops, self.batch_size):
+            x = self.inputs([crops[i] for i in idx])
+            out = self.predictor.run(x)
+            for i, r in zip(idx, self.post({self.predictor.info["output"]: out}, {"image": x})):
+                results[i] = r
+        return results

@@ -1,0 +1,149 @@
+"""The PP-OCR system: detect text boxes, crop them, optionally turn upside-down crops, read them.
+
+Defaults are PaddleOCR 2.x's for PP-OCRv3 (the ``paddleocr`` CLI, tools/infer/predict_system.py):
+det resized so its longer side is at most 960 (``max``), DB thresh 0.3 / box_thresh 0.6 /
+unclip 1.5 / fast score / no dilation, direction classifier off unless asked for (thresh 0.9,
+batch 6), rec batched 6 by aspect ratio at height 48 and width >= 320, lines scoring below 0.5
+dropped. Each stage is a :class:`~ppocr.engine.predictor.Predictor` from an export directory or a
+checkpoint + config; without either, the imported released model under ``pretrained/``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+import cv2
+import numpy as np
+
+from ppocr.engine.predictor import Predictor
+from ppocr.errors import CheckpointError, ConfigError
+from ppocr.inference.boxes import crop_box, reading_order, tidy_boxes
+from ppocr.inference.crop_batcher import CropBatcher, as_bgr
+from ppocr.inference.params import SystemParams
+from ppocr.postprocess.db_postprocess import DBPostProcess
+
+PRETRAINED = {"det": "ppocrv3_det", "rec": "ppocrv3_rec", "cls": "ppocrv3_cls"}
+REC_DICT = "ppocr_keys_v1.txt"
+
+
+class OCRLine(NamedTuple):
+    points: np.ndarray  # float32 (4, 2): top-left, top-right, bottom-right, bottom-left
+    text: str
+    score: float
+
+    def as_list(self) -> list:
+        """PaddleOCR's ``[[[x1, y1], ..., [x4, y4]], (text, score)]``."""
+        return [self.points.tolist(), (self.text, float(self.score))]
+
+
+def pretrained_dir() -> Path:
+    """``$PPOCR_PRETRAINED`` or ``pretrained/`` at the repository root (made by `make pretrained`)."""
+    return Path(os.environ.get("PPOCR_PRETRAINED") or Path(__file__).resolve().parents[2] / "pretrained")
+
+
+def load_stage(kind: str, model_dir: str | None = None, config: str | None = None, weights: str | None = None,
+               overrides=(), use_mkldnn: bool = True, use_gpu: bool | None = None, cpu_threads: int = 0) -> Predictor:
+    """The ``kind`` (det, rec, cls) model from an export dir, a config (+ weights), or the release."""
+    from ppocr.config import load_config
+
+    overrides = list(overrides)
+    if model_dir:
+        predictor = Predictor.from_export(model_dir, use_mkldnn=use_mkldnn, use_gpu=use_gpu, cpu_threads=cpu_threads)
+        source = model_dir
+    else:
+        if not config:
+            folder = pretrained_dir() / PRETRAINED[kind]
+            config = str(folder / "config.yml")
+            if not os.path.isfile(config):
+                raise CheckpointError(f"{config} is absent: run `make pretrained` for the released models, or "
+                                      f"give --{kind}_model_dir (an export) or --{kind}_config (a checkpoint)")
+            weights = weights or str(folder)
+            if kind == "rec":
+                overrides.append(f"Global.character_dict_path={folder / REC_DICT}")
+        predictor = Predictor.from_checkpoint(load_config(config, overrides), weights)
+        source = config
+    if predictor.model_type != kind:
+        raise ConfigError(f"{source}: a {predictor.model_type} model given for the {kind} stage")
+    return predictor
+
+
+def with_det_resize(det: Predictor, params: SystemParams) -> Predictor:
+    """The detector with its DetResizeForTest step set to the system's limit (whatever the
+    training config said: PP-OCRv3's det config evaluates at 736 / min, the system runs 960 / max)."""
+    items, found = [], False
+    for item in det.info.get("PreProcess") or []:
+        if isinstance(item, dict) and next(iter(item)) == "DetResizeForTest":
+            item = {"DetResizeForTest": {"limit_side_len": params.det_limit_side_len,
+                                         "limit_type": params.det_limit_type}}
+            found = True
+        items.append(item)
+    if not found:
+        raise ConfigError("the det model's pre-processing has no DetResizeForTest step "
+                          f"(it has {[next(iter(i)) for i in items]})")
+    return Predictor({**det.info, "PreProcess": items}, det.run, det.charset)
+
+
+class TextSystem:
+    def __init__(self, det: Predictor, rec: Predictor, cls: Predictor | None = None,
+                 params: SystemParams | None = None):
+        self.params = p = params or SystemParams()
+        self.det = with_det_resize(det, p)
+        self.db = DBPostProcess(thresh=p.det_db_thresh, box_thresh=p.det_db_box_thresh,
+                                max_candidates=p.max_candidates, unclip_ratio=p.det_db_unclip_ratio,
+                                use_dilation=p.use_dilation, score_mode=p.det_db_score_mode)
+        self.rec = CropBatcher(rec, p.rec_batch_num, p.rec_image_shape)
+        self.cls = CropBatcher(cls, p.cls_batch_num) if cls is not None else None
+        if p.use_angle_cls and self.cls is None:
+            raise ConfigError("use_angle_cls is set but no cls model was given")
+        self.timings: dict[str, float] = {}  # seconds per stage of the last call
+
+    @classmethod
+    def create(cls, params: SystemParams | None = None, det_model_dir=None, det_config=None, det_weights=None,
+               rec_model_dir=None, rec_config=None, rec_weights=None, cls_model_dir=None, cls_config=None,
+               cls_weights=None, use_mkldnn: bool = True, use_gpu: bool | None = None,
+               cpu_threads: int = 0) -> TextSystem:
+        """Each stage from its export dir, else its config (+ weights), else the released model."""
+        params = params or SystemParams()
+        run = {"use_mkldnn": use_mkldnn, "use_gpu": use_gpu, "cpu_threads": cpu_threads}
+        det = load_stage("det", det_model_dir, det_config, det_weights, **run)
+        rec = load_stage("rec", rec_model_dir, rec_config, rec_weights, **run)
+        angle = load_stage("cls", cls_model_dir, cls_config, cls_weights, **run) if params.use_angle_cls else None
+        return cls(det, rec, angle, params)
+
+    def detect(self, image: np.ndarray) -> np.ndarray:
+        """BGR image -> float32 (K, 4, 2) text boxes in reading order."""
+        data = self.det.preprocess(image)
+        maps = self.det.run(data["image"][np.newaxis])
+        found, = self.db({"maps": maps}, {"shape": np.asarray(data["shape"])[np.newaxis]})
+        boxes = tidy_boxes(found["points"], *image.shape[:2])
+        return boxes[reading_order(boxes)] if len(boxes) else boxes
+
+    def classify(self, crops: list) -> tuple[list, list]:
+        """(crops with those read as '180' above cls_thresh turned 180 degrees, [(label, score)])."""
+        if self.cls is None:
+            raise ConfigError("no cls model: create the system with use_angle_cls=True")
+        results = self.cls(crops) if crops else []
+        turned = [cv2.rotate(c, cv2.ROTATE_180) if "180" in label and score > self.params.cls_thresh else c
+                  for c, (label, score) in zip(crops, results)]
+        return turned, results
+
+    def recognize(self, crops: list) -> list[tuple[str, float]]:
+        """[(text, score)] per crop (any sizes, batched by aspect ratio)."""
+        return self.rec(crops) if crops else []
+
+    def __call__(self, image: np.ndarray) -> list[OCRLine]:
+        image = as_bgr(image)
+        t0 = time.perf_counter()
+        boxes = self.detect(image)
+        crops = [crop_box(image, box) for box in boxes]
+        t1 = time.perf_counter()
+        if self.params.use_angle_cls and crops:
+            crops, _ = self.classify(crops)
+        t2 = time.perf_counter()
+        texts = self.recognize(crops)
+        self.timings = {"det": t1 - t0, "cls": t2 - t1, "rec": time.perf_counter() - t2}
+        return [OCRLine(box, text, score) for box, (text, score) in zip(boxes, texts)
+                if score >= self.params.drop_score]
