@@ -6,21 +6,12 @@ import functools
 import json
 import os
 import random
-import re
 
 import cv2
 import numpy as np
 
 from ppocr.errors import DataError
 from ppocr.utils.io import atomic_path
-
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.fonts"),
-             os.path.expanduser("~/.local/share/fonts"), "/Library/Fonts", "/System/Library/Fonts",
-             "C:/Windows/Fonts")
-# file names of fonts with Chinese glyphs, in order of preference
-CJK_FONTS = re.compile(r"(notosans.*cjk|notoserif.*cjk|sourcehan|wqy|droidsansfallback|simfang|simhei|"
-                       r"simsun|msyh|uming|ukai|pingfang|hiragino.*gb)", re.IGNORECASE)
-FALLBACK_FONT = re.compile(r"^dejavusans\.ttf$", re.IGNORECASE)
 
 
 def det_label_line(path: str, points) -> str:
@@ -46,28 +37,22 @@ def draw_boxes(image: np.ndarray, points, color=(0, 0, 255)) -> np.ndarray:
 
 @functools.cache
 def find_font(path: str | None = None) -> str | None:
-    """``path`` if given, else a font with Chinese glyphs found on this system, else DejaVu Sans,
-    else None. Nothing is downloaded."""
+    """``path`` if given, else a font with Chinese glyphs installed on this system, else DejaVu
+    Sans, else None (ppocr.data.synth.fonts' discovery; nothing is downloaded)."""
     if path:
         if not os.path.isfile(path):
             raise DataError(f"--vis_font_path: no such font file: {path}")
         return path
-    cjk, fallback = [], []
-    for root in FONT_DIRS:
-        for folder, _, files in os.walk(root):
-            for name in sorted(files):
-                if not name.lower().endswith((".ttf", ".ttc", ".otf")):
-                    continue
-                if CJK_FONTS.search(name):
-                    cjk.append(os.path.join(folder, name))
-                elif FALLBACK_FONT.match(name):
-                    fallback.append(os.path.join(folder, name))
-    found = sorted(cjk) or sorted(fallback)
+    from ppocr.data.synth.fonts import dejavu_fonts, find_cjk_fonts
+
+    found = find_cjk_fonts() or dejavu_fonts()
     return found[0] if found else None
 
 
 def _put_text(canvas: np.ndarray, lines, font_path: str) -> np.ndarray:
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
+
+    from ppocr.data.synth.fonts import truetype
 
     pil = Image.fromarray(canvas[:, :, ::-1])
     draw = ImageDraw.Draw(pil)
@@ -77,7 +62,7 @@ def _put_text(canvas: np.ndarray, lines, font_path: str) -> np.ndarray:
         width = float(np.linalg.norm(p[0] - p[1]))
         vertical = height > 2 * width and len(line.text) > 1
         size = max(int((width if vertical else height) * 0.8), 10)
-        font = ImageFont.truetype(font_path, size)
+        font = truetype(font_path, size)
         x, y = float(p[0][0]) + 2, float(p[0][1])
         if vertical:
             for ch in line.text:
