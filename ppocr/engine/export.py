@@ -17,6 +17,7 @@ from paddle.static import InputSpec
 
 from ppocr.config import Config, global_value
 from ppocr.engine.checkpoint import load_weights
+from ppocr.engine.onnx_export import export_onnx, require_paddle2onnx
 from ppocr.errors import ConfigError
 from ppocr.postprocess.distillation_postprocess import plain_postprocess_config
 from ppocr.utils.io import atomic_write_text
@@ -75,6 +76,8 @@ def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_na
     the student)."""
     from ppocr.engine.run import Session
 
+    if onnx:
+        require_paddle2onnx()  # before anything is written
     paddle.set_device("cpu")
     session = Session(cfg)
     weights = weights or global_value(cfg, "pretrained_model") or global_value(cfg, "checkpoints")
@@ -114,19 +117,14 @@ def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_na
     }
     if session.charset is not None:
         info["character_dict"] = list(session.charset.characters)
+    if onnx:
+        info["onnx"] = os.path.basename(export_onnx(out_dir))
+    elif os.path.isfile(os.path.join(out_dir, "inference.onnx")):
+        os.remove(os.path.join(out_dir, "inference.onnx"))  # it was converted from the model just replaced
+        get_logger().warning(f"{out_dir}: removed the previous inference.onnx (it no longer matches; "
+                             f"export with --onnx to convert this model)")
     atomic_write_text(os.path.join(out_dir, "inference.yml"),
                       yaml.safe_dump(info, sort_keys=False, allow_unicode=True))
-    if onnx:
-        info["onnx"] = export_onnx(out_dir)
     get_logger().info(f"exported {info['model_type']} model{f' ({model_name})' if model_name else ''} "
                       f"to {out_dir}")
     return info
-
-
-def export_onnx(out_dir: str, opset: int = 14) -> str:
-    import paddle2onnx
-
-    path = os.path.join(out_dir, "inference.onnx")
-    paddle2onnx.export(os.path.join(out_dir, "inference.json"), os.path.join(out_dir, "inference.pdiparams"),
-                       path, opset_version=opset, enable_onnx_checker=True)
-    return path
