@@ -1,7 +1,8 @@
 """Run one model on images, from an export directory (Paddle Inference) or a checkpoint + config.
 
 Both give the same interface: ``preprocess(image_bytes_or_array) -> dict``, ``run(batch_array) ->
-numpy output``, and ``info`` (what inference.yml holds).
+numpy output``, ``info`` (what inference.yml holds) and ``backend`` (where it runs: ``gpu``,
+``cpu+onednn``, ``cpu`` for Paddle Inference; ``dygraph`` for a checkpoint).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from ppocr.errors import CheckpointError
 
 
 class Predictor:
-    def __init__(self, info: dict, runner, charset=None):
+    def __init__(self, info: dict, runner, charset=None, backend: str = "dygraph"):
         from ppocr.engine.builder import import_components
 
         import_components()
         self.info = info
         self.run = runner
         self.charset = charset
+        self.backend = backend
         defaults = {"label_list": info.get("label_list"), "max_text_length": info.get("max_text_length")}
         provided = {"charset": charset} if charset is not None else {}
         self.transforms = build_transforms(info["PreProcess"], "PreProcess", defaults, **provided)
@@ -60,17 +62,13 @@ class Predictor:
                                       f"create one with tools/export_model.py")
         with open(yml, encoding="utf-8") as f:
             info = yaml.safe_load(f)
-        import paddle
-
-        gpu = paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 \
-            if use_gpu is None else use_gpu
-        runner = _paddle_inference(json_path, params, info, gpu, use_mkldnn, cpu_threads)
+        runner, backend = _paddle_inference(json_path, params, info, wants_gpu(use_gpu), use_mkldnn, cpu_threads)
         charset = None
         if info.get("character_dict"):
             from ppocr.charset import Charset
 
             charset = Charset.from_characters(info["character_dict"])
-        return cls(info, runner, charset)
+        return cls(info, runner, charset, backend)
 
     @classmethod
     def from_checkpoint(cls, cfg, weights: str | None = None, model_name: str | None = None) -> Predictor:
@@ -110,28 +108,50 @@ def _probe_input(info: dict) -> np.ndarray:
     return np.zeros((1, c, 48 if h == -1 else h, 64 if w == -1 else w), dtype=np.float32)
 
 
+def wants_gpu(use_gpu: bool | None) -> bool:
+    """``None``: the GPU when this Paddle build has CUDA and sees a device. ``True`` without one runs
+    on the CPU with a warning (as PaddleOCR does) rather than failing."""
+    import paddle
+
+    from ppocr.utils.logging import get_logger
+
+    available = paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0
+    if use_gpu and not available:
+        get_logger().warning("use_gpu: this PaddlePaddle build has no usable GPU (CPU wheel, or no "
+                             "device visible); running on the CPU")
+    return available if use_gpu is None else bool(use_gpu) and available
+
+
+def configure(config, gpu: bool, use_mkldnn: bool, cpu_threads: int) -> str:
+    """Set up a ``paddle.inference.Config`` for the device; returns the backend name."""
+    if gpu:
+        config.enable_use_gpu(500, 0)  # initial memory pool (MB), device 0
+        backend = "gpu"
+    else:
+        config.disable_gpu()
+        if use_mkldnn:
+            config.enable_mkldnn()
+        else:
+            config.disable_mkldnn()
+        if cpu_threads:
+            config.set_cpu_math_library_num_threads(int(cpu_threads))
+        backend = "cpu+onednn" if use_mkldnn else "cpu"
+    config.disable_glog_info()
+    config.switch_ir_optim(True)
+    return backend
+
+
 def _paddle_inference(json_path: str, params: str, info: dict, gpu: bool, use_mkldnn: bool, cpu_threads: int):
-    """A Paddle Inference runner. oneDNN (MKLDNN) is used on CPU when asked for and when the model
-    runs under it: some ops of Paddle 3.x's PIR executor have no oneDNN form, then it falls back to
-    the plain CPU kernels with a warning."""
+    """A Paddle Inference runner and its backend name. oneDNN (MKLDNN) is used on CPU when asked for
+    and when the model runs under it: some ops of Paddle 3.x's PIR executor have no oneDNN form, then
+    it falls back to the plain CPU kernels with a warning."""
     from paddle import inference
 
     from ppocr.utils.logging import get_logger
 
     def create(mkldnn: bool):
         config = inference.Config(json_path, params)
-        if gpu:
-            config.enable_use_gpu(500, 0)
-        else:
-            config.disable_gpu()
-            if mkldnn:
-                config.enable_mkldnn()
-            else:
-                config.disable_mkldnn()
-            if cpu_threads:
-                config.set_cpu_math_library_num_threads(int(cpu_threads))
-        config.disable_glog_info()
-        config.switch_ir_optim(True)
+        backend = configure(config, gpu, mkldnn, cpu_threads)
         predictor = inference.create_predictor(config)
         inp = predictor.get_input_handle(predictor.get_input_names()[0])
         out = predictor.get_output_handle(predictor.get_output_names()[0])
@@ -142,15 +162,15 @@ def _paddle_inference(json_path: str, params: str, info: dict, gpu: bool, use_mk
             predictor.run()
             return out.copy_to_cpu()
 
-        return run
+        return run, backend
 
     mkldnn = use_mkldnn and not gpu
-    run = create(mkldnn)
+    run, backend = create(mkldnn)
     if mkldnn:
         try:
             run(_probe_input(info))
         except (NotImplementedError, RuntimeError) as e:
             get_logger().warning(f"{os.path.dirname(json_path)}: oneDNN cannot run this model "
                                  f"({str(e).splitlines()[0][:120]}); using the plain CPU kernels")
-            run = create(False)
-    return run
+            run, backend = create(False)
+    return run, backend
