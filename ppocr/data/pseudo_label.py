@@ -1,7 +1,9 @@
-"""Pseudo-labels for unlabelled text crops (PP-OCRv3's UIM: unlabelled images mining).
+"""Pseudo-labels for unlabelled text images (PP-OCRv3's UIM: unlabelled images mining).
 
-A strong recogniser reads every crop; predictions that pass the filters become a PaddleOCR rec
-label file (``path<TAB>text``) plus a JSON summary (kept, dropped by reason, score histogram).
+A strong recogniser reads every crop (crops mode), or a detector + recogniser read every line of
+whole images whose crops are saved as files (whole-image mode); the lines that pass the filters
+become a PaddleOCR rec label file (``path<TAB>text``) plus a JSON summary (kept, dropped by reason,
+score histograms).
 
 Every prediction, kept or not, first goes to a journal (``<output>.journal.jsonl``: a header line
 naming the model, then one JSON line per image, flushed per batch). The journal is the truth; the
@@ -26,7 +28,8 @@ from ppocr.utils.io import atomic_write_json, atomic_write_text
 from ppocr.utils.logging import get_logger
 
 JOURNAL_VERSION = 1
-# drop reasons, in the order they are tested (an image is counted under the first that applies)
+# drop reasons: an unreadable image, then those of a read line in the order they are tested
+# (a line is counted under the first that applies)
 REASONS = ("unreadable", "empty", "low_score", "too_short", "too_long", "charset")
 HIST_BINS = 10
 
@@ -46,11 +49,9 @@ class Filters:
             raise ConfigError(f"length filter: need 0 <= min_len <= max_len (0: none), got "
                               f"min_len={self.min_len}, max_len={self.max_len}")
 
-    def reason(self, entry: dict) -> str | None:
-        """Why ``entry`` (a journal record) is dropped, or None when it is kept."""
-        if entry.get("text") is None:
-            return "unreadable"
-        text, score = entry["text"], float(entry["score"])
+    def reason(self, item: dict) -> str | None:
+        """Why ``item`` (one read line: path, text, score) is dropped, or None when it is kept."""
+        text, score = item["text"], float(item["score"])
         if not text.strip() or "\t" in text or "\n" in text:
             return "empty"
         if score < self.min_score:
@@ -82,11 +83,14 @@ def charset_filter(path: str, allow_space: bool = True) -> frozenset[str]:
 
 @dataclass
 class Journal:
-    """``<output>.journal.jsonl``: what was read so far (path -> {text, score} or {text: None})."""
+    """``<output>.journal.jsonl``: one record per source image read so far,
+    ``{"source": path, "items": [{"path", "text", "score"}, ...]}`` (crops mode: one item, the
+    image itself; whole-image mode: one per detected line, its crop saved as ``path``), or
+    ``"items": null`` for an unreadable image."""
 
     path: str
     model: str
-    entries: dict[str, dict] = field(default_factory=dict)
+    records: dict[str, dict] = field(default_factory=dict)
 
     def load(self) -> None:
         """Read an existing journal; a half-written last line (a kill mid-write) is cut off."""
@@ -111,7 +115,7 @@ class Journal:
             raise ConfigError(f"{self.path} holds predictions of another model ({header.get('model')}); "
                               f"this run uses {self.model}. Write to another --output, or remove the "
                               f"journal to start over")
-        self.entries = {r["path"]: r for r in records}
+        self.records = {r["source"]: r for r in records}
 
     def append(self, records: list[dict]) -> None:
         new = not os.path.isfile(self.path) or os.path.getsize(self.path) == 0
@@ -123,7 +127,7 @@ class Journal:
             f.flush()
             os.fsync(f.fileno())
         for r in records:
-            self.entries[r["path"]] = r
+            self.records[r["source"]] = r
 
 
 def histogram(scores: Sequence[float], bins: int = HIST_BINS) -> dict[str, int]:
@@ -135,11 +139,23 @@ def histogram(scores: Sequence[float], bins: int = HIST_BINS) -> dict[str, int]:
     return hist
 
 
-class PseudoLabeler:
-    """``recognize(images) -> [(text, score) | None]`` over ``paths`` -> label file + summary.
+def crop_items(recognize: Callable[[list], list]) -> Callable[[list], list]:
+    """Crops mode: ``recognize(images) -> [(text, score) | None]`` as a labeller of (path, image)
+    pairs whose one item is the image itself."""
 
-    ``label_path(path)`` is the path written in the label file (absolute by default, so the file
-    mixes with any data_dir; relative to a folder with ``relative_to``)."""
+    def label(batch: list) -> list:
+        results = recognize([img for _, img in batch])
+        return [None if r is None else [{"path": p, "text": str(r[0]), "score": float(r[1])}]
+                for (p, _), r in zip(batch, results)]
+
+    return label
+
+
+class PseudoLabeler:
+    """Label ``paths`` with ``label([(path, image), ...]) -> [items | None]`` -> label file + summary.
+
+    Paths in the label file are absolute by default, so it mixes with any data_dir; relative to a
+    folder with ``relative_to``."""
 
     def __init__(self, output: str, model: str, filters: Filters, relative_to: str | None = None,
                  batch_size: int = 32):
@@ -150,62 +166,101 @@ class PseudoLabeler:
         self.relative_to = relative_to
         self.batch_size = max(1, int(batch_size))
 
-    def label_path(self, path: str) -> str:
-        path = os.path.abspath(path)
-        return os.path.relpath(path, self.relative_to) if self.relative_to else path
+    def label_line(self, item: dict) -> str:
+        path = os.path.abspath(item["path"])
+        path = os.path.relpath(path, self.relative_to) if self.relative_to else path
+        return f"{path}\t{item['text']}\n"
 
-    def label_line(self, entry: dict) -> str:
-        return f"{self.label_path(entry['path'])}\t{entry['text']}\n"
+    def _kept_lines(self, records: list[dict]) -> list[str]:
+        return [self.label_line(it) for r in records for it in (r["items"] or [])
+                if self.filters.reason(it) is None]
 
-    def run(self, paths: Sequence[str], recognize: Callable[[list], list],
+    def run(self, paths: Sequence[str], label: Callable[[list], list],
             read: Callable[[str], object | None]) -> dict:
         """``read(path)`` gives the decoded image or None (unreadable)."""
         paths = list(dict.fromkeys(paths))  # a path listed twice is read and labelled once
         os.makedirs(os.path.dirname(os.path.abspath(self.output)), exist_ok=True)
         self.journal.load()
-        done_before = sum(1 for p in paths if p in self.journal.entries)
+        done = self.journal.records
+        done_before = sum(1 for p in paths if p in done)
         # the label file always equals the journal's kept lines: rewrite it, then append
-        self._write_labels(paths)
-        todo = [p for p in paths if p not in self.journal.entries]
+        atomic_write_text(self.output, "".join(self._kept_lines([done[p] for p in paths if p in done])))
+        todo = [p for p in paths if p not in done]
         log = get_logger()
         log.info(f"UIM: {len(paths)} images, {done_before} already in {self.journal.path}, {len(todo)} to read")
         with open(self.output, "a", encoding="utf-8") as out:
             for start in range(0, len(todo), self.batch_size):
                 chunk = todo[start:start + self.batch_size]
-                images = [read(p) for p in chunk]
-                readable = [i for i, img in enumerate(images) if img is not None]
-                results = recognize([images[i] for i in readable]) if readable else []
-                records = [{"path": p, "text": None} for p in chunk]
-                for i, res in zip(readable, results):
-                    if res is not None:
-                        records[i] = {"path": chunk[i], "text": str(res[0]), "score": round(float(res[1]), 6)}
+                images = [(p, read(p)) for p in chunk]
+                readable = [(p, img) for p, img in images if img is not None]
+                found = dict(zip([p for p, _ in readable], label(readable))) if readable else {}
+                records = [{"source": p, "items": _rounded(found.get(p))} for p in chunk]
                 self.journal.append(records)
-                out.writelines(self.label_line(r) for r in records if self.filters.reason(r) is None)
+                out.writelines(self._kept_lines(records))
                 out.flush()
                 log.info(f"UIM: {min(start + self.batch_size, len(todo))}/{len(todo)} read")
         summary = self.summarize(paths, done_before)
         atomic_write_json(self.summary_path, summary)
-        log.info(f"UIM: kept {summary['kept']} of {summary['images']} -> {self.output}; dropped "
-                 f"{summary['dropped']}; summary {self.summary_path}")
+        log.info(f"UIM: kept {summary['kept']} of {summary['lines']} lines from {summary['images']} images "
+                 f"-> {self.output}; dropped {summary['dropped']}; summary {self.summary_path}")
         return summary
 
-    def _write_labels(self, paths: Sequence[str]) -> None:
-        kept = [self.journal.entries[p] for p in paths if p in self.journal.entries]
-        atomic_write_text(self.output, "".join(self.label_line(e) for e in kept if self.filters.reason(e) is None))
-
     def summarize(self, paths: Sequence[str], done_before: int = 0) -> dict:
-        entries = [self.journal.entries[p] for p in paths]
+        records = [self.journal.records[p] for p in paths]
         dropped = dict.fromkeys(REASONS, 0)
+        dropped["unreadable"] = sum(1 for r in records if r["items"] is None)
+        items = [it for r in records for it in (r["items"] or [])]
         kept_scores = []
-        for e in entries:
-            why = self.filters.reason(e)
+        for it in items:
+            why = self.filters.reason(it)
             if why is None:
-                kept_scores.append(e["score"])
+                kept_scores.append(it["score"])
             else:
                 dropped[why] += 1
-        read = [e["score"] for e in entries if e.get("text") is not None]
         return {"label_file": os.path.abspath(self.output), "model": self.journal.model,
-                "images": len(entries), "kept": len(kept_scores), "dropped": dropped,
+                "images": len(records), "images_without_text": sum(1 for r in records if r["items"] == []),
+                "lines": len(items), "kept": len(kept_scores), "dropped": dropped,
                 "resumed": done_before, "filters": self.filters.describe(),
                 "mean_score_kept": sum(kept_scores) / len(kept_scores) if kept_scores else None,
-                "score_histogram": histogram(read), "score_histogram_kept": histogram(kept_scores)}
+                "score_histogram": histogram([it["score"] for it in items]),
+                "score_histogram_kept": histogram(kept_scores)}
+
+
+def _rounded(items: list | None) -> list | None:
+    if items is None:
+        return None
+    return [{**it, "score": round(float(it["score"]), 6)} for it in items]
+
+
+def whole_image_items(ocr, crop_dir: str, root: str) -> Callable[[list], list]:
+    """Whole-image mode: ``ocr`` (a :class:`~ppocr.inference.system.TextSystem`) finds the lines of
+    each image; each line's crop is saved as ``crop_dir/<image path below root>_<k>.jpg`` (written
+    atomically, the same name on a rerun) and becomes an item. Lines are not dropped by the system's
+    ``drop_score``: the filters decide."""
+    import cv2
+
+    from ppocr.inference.boxes import crop_box
+    from ppocr.utils.io import atomic_path
+
+    def save(source: str, k: int, crop) -> str:
+        stem = os.path.splitext(os.path.relpath(os.path.abspath(source), root))[0].replace(os.sep, "__")
+        path = os.path.join(crop_dir, f"{stem}_{k:03d}.jpg")
+        ok, buf = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 95])
+        if not ok:
+            raise DataError(f"{source}: cannot encode line {k} ({crop.shape}) as JPEG")
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            f.write(buf.tobytes())
+        return path
+
+    def label(batch: list) -> list:
+        out = []
+        for source, image in batch:
+            crops = [crop_box(image, box) for box in ocr.detect(image)]
+            if crops and ocr.params.use_angle_cls:
+                crops, _ = ocr.classify(crops)
+            texts = ocr.recognize(crops)
+            out.append([{"path": save(source, k, c), "text": t, "score": float(s)}
+                        for k, (c, (t, s)) in enumerate(zip(crops, texts))])
+        return out
+
+    return label

@@ -47,13 +47,14 @@ def test_generated_crops_labelled_filtered_and_resumed(released, crops, tmp_path
     assert sum(truth.get(p) == t for p, t in rows) >= 7  # the released model reads generated lines
 
     # a stricter score filter keeps a subset, each with its score >= the threshold (journal)
-    journal = {r["path"]: r for r in map(json.loads, (tmp_path / "pseudo.txt.journal.jsonl").read_text().splitlines()[1:])}
-    scores = sorted(r["score"] for r in journal.values() if r["text"])
+    records = [json.loads(line) for line in (tmp_path / "pseudo.txt.journal.jsonl").read_text().splitlines()[1:]]
+    journal = {it["path"]: it for r in records for it in (r["items"] or [])}
+    scores = sorted(it["score"] for it in journal.values() if it["text"])
     threshold = scores[len(scores) // 2]
     log = uim("--image_dir", root / "images", "--output", out, "--min_score", threshold, "--relative_to", root)
     assert "0 to read" in log  # filters re-applied to the journal, no model run
     strict = [line.split("\t") for line in out.read_text().splitlines()]
-    kept = [p for p, r in journal.items() if r["text"] and r["score"] >= threshold]
+    kept = [p for p, it in journal.items() if it["text"] and it["score"] >= threshold]
     assert sorted(p for p, _ in strict) == sorted(os.path.relpath(p, root) for p in kept)
     assert json.loads((tmp_path / "pseudo.summary.json").read_text())["dropped"]["low_score"] == len(scores) - len(kept)
 
@@ -77,3 +78,19 @@ def test_word_images_with_the_released_model(released, shared, tmp_path):
     assert rows.get(str(words / "ch" / "word_1.jpg")) == "韩国小馆"
     assert rows.get(str(words / "en" / "word_1.png")) == "JOINT"
     assert sum(v for k, v in summary["score_histogram_kept"].items() if k < "0.9") == 0
+
+
+def test_whole_images_detect_crop_and_label(released, tmp_path):
+    from ppocr.data.synth import make_det_set
+
+    pages = tmp_path / "pages"
+    make_det_set(str(pages), 2, seed=3, height=320, width=320, dont_care=0.0, min_len=4, max_len=10)
+    truth = {t["transcription"] for line in (pages / "label.txt").read_text().splitlines()
+             for t in json.loads(line.split("\t")[1])}
+    out = tmp_path / "whole.txt"
+    uim("--whole_image", "--image_dir", pages / "images", "--output", out, "--min_score", 0.8)
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    summary = json.loads((tmp_path / "whole.summary.json").read_text())
+    assert summary["images"] == 2 and summary["kept"] == len(rows) > 0
+    assert all(os.path.isfile(p) and p.startswith(str(tmp_path / "whole_crops")) for p, _ in rows)
+    assert sum(t in truth for _, t in rows) >= len(rows) // 2  # most kept lines read a drawn text
