@@ -1,7 +1,8 @@
 """Export to a Paddle Inference model (inference.json/.pdiparams + inference.yml [+ ONNX]).
 
-python tools/export_model.py -c CFG -o Global.pretrained_model=output/x/best_accuracy [--output DIR]
+python tools/export_model.py -c CFG -o Global.pretrained_model=output/x/best_accuracy [--output DIR] [--onnx]
 For a distillation config the student is exported unless --model_name names another sub-model.
+--onnx also writes inference.onnx (paddle2onnx, opset 14; dynamic batch, det height/width, rec width).
 """
 
 import argparse
