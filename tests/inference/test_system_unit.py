@@ -70,6 +70,13 @@ def test_system_finds_orders_reads_and_drops():
     assert [line.text for line in everything(bars_page())] == ["long", "short", "mid"]
 
 
+def test_a_page_without_text_gives_no_lines():
+    system = TextSystem(dark_pixel_detector([]), WidthReader("rec"), params=SystemParams())
+    assert system(np.full((64, 64, 3), 255, np.uint8)) == []
+    assert system.detect(np.full((64, 64), 255, np.uint8)).shape == (0, 4, 2)
+    assert system.recognize([]) == []
+
+
 def test_det_limit_overrides_the_model_config():
     seen = []
     system = TextSystem(dark_pixel_detector(seen), WidthReader("rec"),
