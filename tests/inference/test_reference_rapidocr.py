@@ -63,9 +63,9 @@ def rapid(repo, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_same_boxes_texts_and_scores_as_rapidocr(rapid, release_exports, doc_images):
-    ours = TextSystem.create(SystemParams(use_angle_cls=True, drop_score=0.0),
-                             **{f"{k}_model_dir": d for k, d in release_exports.items()})
+def test_same_boxes_texts_and_scores_as_rapidocr(rapid, exported_system, doc_images):
+    ours = TextSystem(exported_system.det, exported_system.rec.predictor, exported_system.cls.predictor,
+                      SystemParams(use_angle_cls=True, drop_score=0.0))
     total = 0
     for path in sorted(glob.glob(str(doc_images / "*.jpg"))):
         image = cv2.imread(path)
