@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -50,6 +51,7 @@ REC_TRAIN = [f"Global.save_model_dir={REC_OUT}", f"Global.max_iters={REC_STEPS}"
              f"Train.loader.batch_size_per_card={REC_BATCH}", "Train.loader.num_workers=1",
              "Optimizer.lr.learning_rate=0.0005", "Optimizer.lr.warmup_steps=20"]
 PAGE_DIR = f"{REC_DATA_DIR}/page"   # one generated page of the same kind of lines, for the OCR system
+SAMPLES = 6                          # eval lines shown with both models' readings
 
 # -- direction classifier (`cls` step) ---------------------------------------------------------------
 CLS_CFG = "configs/cls/ppocrv3_cls.yml"
@@ -122,13 +124,42 @@ def recogniser() -> dict:
     timings["export_s"] = time.time() - t0
 
     t0 = time.time()
+    examples = compare_samples()
+    timings["examples_s"] = time.time() - t0
+
+    t0 = time.time()
     page = os.path.join(PAGE_DIR, "images")
     page = os.path.join(page, sorted(os.listdir(os.path.join(REPO, page)))[0])
     run("tools/infer.py", "system", "--image_dir", page, "--rec_model_dir", REC_INFER,
         "--output", f"{OUT}/system")
     timings["system_s"] = time.time() - t0
     return {"released": before, "fine_tuned": after, "steps": REC_STEPS, "batch_size": REC_BATCH,
-            "page": page, **{k: round(v, 1) for k, v in timings.items()}}
+            "page": page, "examples": examples, **{k: round(v, 1) for k, v in timings.items()}}
+
+
+def read_texts(infer_output: str) -> dict:
+    """{image file name: text} from `tools/infer.py rec` lines (path, text, score)."""
+    texts = {}
+    for line in infer_output.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3:
+            texts[os.path.basename(parts[0])] = parts[1]
+    return texts
+
+
+def compare_samples() -> list[dict]:
+    """The first eval lines read by the released and by the fine-tuned recogniser."""
+    folder = os.path.join(REPO, OUT, "samples")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(REPO, REC_DATA_DIR, "eval", "label.txt"), encoding="utf-8") as f:
+        labelled = [line.rstrip("\n").split("\t", 1) for line in f][:SAMPLES]
+    for path, _ in labelled:
+        shutil.copy(os.path.join(REPO, REC_DATA_DIR, "eval", path), folder)
+    released = read_texts(run("tools/infer.py", "rec", "-c", REC_CFG, "--weights", REC_PRETRAINED,
+                              "--image_dir", folder))
+    tuned = read_texts(run("tools/infer.py", "rec", "--model_dir", REC_INFER, "--image_dir", folder))
+    return [{"label": text, "released": released.get(os.path.basename(path)),
+             "fine_tuned": tuned.get(os.path.basename(path))} for path, text in labelled]
 
 
 def classifier() -> dict:
@@ -158,6 +189,9 @@ def summary(result: dict, total_s: float) -> None:
     print(f"  fine-tuned model  acc {a['acc']:.3f}   normalised edit distance {a['norm_edit_dis']:.3f}")
     print(f"  fine-tuning: {result['steps']} steps of {result['batch_size']} lines, "
           f"{result['train_s'] / 60:.1f} min on {os.cpu_count()} CPU core(s)")
+    print("  examples (label | released | fine-tuned):")
+    for e in result["examples"]:
+        print(f"    {e['label']!r:26} {e['released']!r:26} {e['fine_tuned']!r}")
     print(f"  export: {REC_INFER}/ (inference.json, inference.pdiparams, inference.onnx)")
     print(f"  OCR system on {result['page']}: {OUT}/system/system_results.txt")
     print(f"  demo wall time: {total_s / 60:.1f} min")
