@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import random
+import signal
+import threading
 
 import numpy as np
 import paddle
@@ -70,7 +72,21 @@ class Session:
         return builder.build_metric(self.cfg, self.inputs)
 
 
+def _raise_exit(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM (a scheduler's or a user's ``kill``) unwind the run like Ctrl-C, so data-loader
+    worker processes shut down with their iterator instead of outliving it; exit status 143.
+    Installed after paddle's import, which sets SIGTERM back to the default. Nothing is saved on the
+    way out: the last ``latest`` checkpoint stays the resume point."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_exit)
+
+
 def train(cfg: Config) -> TrainState:
+    exit_on_sigterm()
     env = init_distributed()
     out_dir = global_value(cfg, "save_model_dir")
     log = get_logger(os.path.join(out_dir, "train.log") if env.is_main else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -109,6 +110,34 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(cls_data, tmp_path)
     sa = json.loads((full / "latest" / "state.json").read_text())
     sb = json.loads((killed / "latest" / "state.json").read_text())
     assert sa["global_step"] == sb["global_step"] == 12
+
+
+def _exited_within(pid: int, seconds: float) -> bool:
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])  # readable once the process has exited
+    finally:
+        os.close(fd)
+
+
+def test_sigterm_stops_training_and_its_loader_workers(cls_data, tmp_path):
+    o = {"Global.epoch_num": 50, "Global.save_latest_step": 2, "Global.print_batch_step": 1,
+         "Train.loader.num_workers": 1}
+    cmd = [sys.executable, "tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, tmp_path, **o)]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:  # the loader worker is running once a step has been saved
+        if "saved latest" in line:
+            break
+    workers = [int(p) for p in (open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split())]
+    assert workers, "expected a data-loader worker process"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=120) == 143
+    proc.stdout.close()
+    assert all(_exited_within(pid, 60) for pid in workers)
+    assert (tmp_path / "latest" / "model.pdparams").is_file()  # the resume point is intact
 
 
 def test_bad_config_key_fails_before_training(cls_data, tmp_path):
