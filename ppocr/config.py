@@ -175,14 +175,19 @@ def load_config(path: str, overrides: list[str] | None = None) -> Config:
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:
-    if "=" not in item:
-        raise ConfigError(f"-o {item}: expected Section.key=value")
-    key, value = item.split("=", 1)
+    if item.startswith("~"):  # -o ~A.b.c removes a key
+        if "=" in item:
+            raise ConfigError(f"-o {item}: '~Section.key' removes a key and takes no value")
+        key, value = item[1:], None
+    elif "=" not in item:
+        raise ConfigError(f"-o {item}: expected Section.key=value (or ~Section.key to remove one)")
+    else:
+        key, value = item.split("=", 1)
     keys = [k for k in key.strip().split(".")]
     if not keys or any(not k for k in keys):
         raise ConfigError(f"-o {item}: empty key in '{key}'")
     try:
-        parsed = yaml.safe_load(value) if value.strip() else None
+        parsed = yaml.safe_load(value) if value and value.strip() else None
     except yaml.YAMLError:
         parsed = value
     return keys, parsed
@@ -191,8 +196,11 @@ def parse_override(item: str) -> tuple[list[str], Any]:
 def apply_override(cfg: Config, item: str) -> None:
     """Set ``A.b.c=value``. The key must exist, except Global keys of the schema and arguments of a
     component (a mapping with ``name:`` or a transform's arguments), which validation checks later.
-    In a list of single-key mappings (transforms, losses) a segment may name the item."""
+    In a list of single-key mappings (transforms, losses) a segment may name the item.
+    ``~A.b.c`` removes an existing key or list item (e.g. ``label_file_list`` when switching a
+    dataset to LMDBDataSet, or a transform)."""
     keys, value = parse_override(item)
+    remove = item.startswith("~")
     node: Any = cfg
     path: list[Any] = []
     for i, k in enumerate(keys):
@@ -203,6 +211,9 @@ def apply_override(cfg: Config, item: str) -> None:
                 raise ConfigError(f"-o {item}: {'.'.join(map(str, path))} has no item '{k}'"
                                   f"{_list_names_hint(node)}")
             if last:
+                if remove:
+                    del node[idx]
+                    return
                 node[idx] = value
                 break
             path.append(idx)
@@ -219,12 +230,15 @@ def apply_override(cfg: Config, item: str) -> None:
         if k not in node:
             allowed = (len(path) == 1 and path[0] == "Global" and k in GLOBAL_DEFAULTS) or (
                 last and _is_component_args(path))
-            if not allowed or not last:
+            if not allowed or not last or remove:
                 where = ".".join(map(str, path)) or "top level"
                 raise ConfigError(f"-o {item}: {where} has no key '{k}';"
                                   f"{did_you_mean(k, [str(x) for x in node])} "
                                   f"keys: {', '.join(map(str, node)) or '(none)'}")
         if last:
+            if remove:
+                del node[k]
+                return
             node[k] = value
         else:
             if node[k] is None:

@@ -82,6 +82,18 @@ def test_override_unknown_key_is_an_error_with_suggestion(tmp_path):
         load_config(write(tmp_path / "c.yml", BASE), ["Global.epoch_num"])
 
 
+def test_override_tilde_removes_a_key_or_a_list_item(tmp_path):
+    cfg = load_config(write(tmp_path / "a.yml", BASE),
+                      ["~Train.dataset.label_file_list", "Train.dataset.name=LMDBDataSet",
+                       "~Train.dataset.transforms.ToCHWImage"])
+    assert cfg["Train"]["dataset"] == {"name": "LMDBDataSet", "transforms": [
+        {"DecodeImage": {"img_mode": "BGR"}}, {"ClsResizeImg": {"image_shape": [3, 48, 192]}}]}
+    with pytest.raises(ConfigError, match="Train.dataset has no key 'label_file'"):
+        load_config(write(tmp_path / "b.yml", BASE), ["~Train.dataset.label_file"])
+    with pytest.raises(ConfigError, match="removes a key and takes no value"):
+        load_config(write(tmp_path / "c.yml", BASE), ["~Global.epoch_num=3"])
+
+
 def test_override_may_add_schema_global_keys_and_component_args(tmp_path):
     cfg = load_config(write(tmp_path / "a.yml", BASE), ["Global.max_iters=7", "Architecture.Head.fc_decay=0.1"])
     assert cfg["Global"]["max_iters"] == 7
