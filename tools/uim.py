@@ -58,7 +58,7 @@ def parse_args() -> argparse.Namespace:
 
 def stage(args, kind: str, model_dir, config, weights, overrides=()):
     """(Predictor, a string naming it: a journal refuses predictions of another model)."""
-    from ppocr.inference.system import load_stage, pretrained_dir
+    from ppocr.inference.system import PRETRAINED, load_stage, pretrained_dir
 
     predictor = load_stage(kind, model_dir, config, weights, overrides, use_mkldnn=args.use_mkldnn == "true")
     if model_dir:
@@ -66,7 +66,7 @@ def stage(args, kind: str, model_dir, config, weights, overrides=()):
     elif config:
         name = f"{kind} {os.path.abspath(config)} + {weights or 'its weights'}{''.join(f' -o {o}' for o in overrides)}"
     else:
-        name = f"{kind} released {pretrained_dir()}"
+        name = f"{kind} released {pretrained_dir() / PRETRAINED[kind]}"
     return predictor, name
 
 
