@@ -13,7 +13,8 @@ label file and the summary are derived from it:
   line is doubled or lost) and reads only the images the journal does not hold;
 - a rerun with other filters (``min_score``, lengths, charset) re-derives the label file without
   running the model again; a journal written by another model is refused.
-Unreadable images are journalled as such, skipped and counted.
+Unreadable images are journalled as such, skipped and counted. Spaces the recogniser puts around
+a text are removed (they are noise in a label; the score still covers them).
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def crop_items(recognize: Callable[[list], list]) -> Callable[[list], list]:
 
     def label(batch: list) -> list:
         results = recognize([img for _, img in batch])
-        return [None if r is None else [{"path": p, "text": str(r[0]), "score": float(r[1])}]
+        return [None if r is None else [{"path": p, "text": str(r[0]).strip(), "score": float(r[1])}]
                 for (p, _), r in zip(batch, results)]
 
     return label
@@ -259,7 +260,7 @@ def whole_image_items(ocr, crop_dir: str, root: str) -> Callable[[list], list]:
             if crops and ocr.params.use_angle_cls:
                 crops, _ = ocr.classify(crops)
             texts = ocr.recognize(crops)
-            out.append([{"path": save(source, k, c), "text": t, "score": float(s)}
+            out.append([{"path": save(source, k, c), "text": t.strip(), "score": float(s)}
                         for k, (c, (t, s)) in enumerate(zip(crops, texts))])
         return out
 

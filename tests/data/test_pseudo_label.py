@@ -10,7 +10,7 @@ from ppocr.data.pseudo_label import Filters, PseudoLabeler, charset_filter, crop
 from ppocr.errors import ConfigError
 
 # what the stand-in recogniser reads in each "image" (the image is its own path here)
-TRUTH = {"a.png": ("HELLO", 0.99), "b.png": ("W0RLD", 0.42), "c.png": ("ok", 0.97), "d.png": ("", 0.99),
+TRUTH = {"a.png": ("HELLO", 0.99), "b.png": ("W0RLD", 0.42), "c.png": (" ok ", 0.97), "d.png": ("", 0.99),
          "e.png": ("Ünïcode", 0.95), "f.png": ("a much longer line", 0.93), "g.png": ("x", 0.91)}
 UNREADABLE = {"broken.png"}
 
