@@ -25,7 +25,10 @@ weights: install
 pretrained: install
 	$(PY) tools/import_pretrained.py
 
-test: install weights
+# The suite checks our pipeline against the released models; where they cannot be fetched
+# (offline) the import fails, those tests skip and the rest still run.
+test: install
+	-$(PY) tools/import_pretrained.py
 	$(BIN)/pytest -q --timeout=900
 
 test-fast: install
