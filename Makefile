@@ -44,9 +44,10 @@ data: install
 demo: install
 	$(PY) tools/demo.py all
 
-bench: install
+bench: pretrained
 	$(PY) bench/train_throughput.py cls det_student det_cml rec rec_udml
 	$(PY) bench/det_pipeline.py
+	$(PY) bench/infer_latency.py
 
 clean:
 	rm -rf output train_data .pytest_cache
