@@ -32,6 +32,15 @@ def write_cls_set(root: Path, n: int, seed: int) -> Path:
     return root
 
 
+def write_rec_sets(root: Path, n_train: int, n_eval: int, **synth) -> Path:
+    """Generated rec line sets ``root/train`` (seed 1) and ``root/eval`` (seed 2), PaddleOCR's format."""
+    from ppocr.data.synth import make_rec_set
+
+    make_rec_set(str(root / "train"), n_train, seed=1, **synth)
+    make_rec_set(str(root / "eval"), n_eval, seed=2, **synth)
+    return root
+
+
 def cls_overrides(data: dict, out: Path, **extra) -> list[str]:
     o = {
         "Global.save_model_dir": str(out), "Global.epoch_num": 2, "Global.print_batch_step": 2,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import REPO, run_tool
+from helpers import REPO, run_tool, write_rec_sets
 
 pytestmark = pytest.mark.slow
 CFG = "configs/rec/ppocrv3_rec_finetune.yml"
@@ -17,12 +17,7 @@ CHARS = "0123456789 -:/"  # the demo's alphabet (tools/demo.py REC_CHARS)
 def data(tmp_path_factory):
     if not (REPO / "pretrained" / "ppocrv3_rec" / "model.pdparams").is_file():
         pytest.skip("pretrained/ppocrv3_rec is absent (make pretrained)")
-    from ppocr.data.synth import make_rec_set
-
-    root = tmp_path_factory.mktemp("rec_demo")
-    make_rec_set(str(root / "train"), 8, seed=1, chars=CHARS, min_len=8, max_len=20)
-    make_rec_set(str(root / "eval"), 4, seed=2, chars=CHARS, min_len=8, max_len=20)
-    return root
+    return write_rec_sets(tmp_path_factory.mktemp("rec_demo"), 8, 4, chars=CHARS, min_len=8, max_len=20)
 
 
 def test_finetune_config_from_the_release_trains_exports_and_infers(data, tmp_path):

@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 import pytest
-from helpers import REPO, run_tool
+from helpers import REPO, run_tool, write_rec_sets
 
 pytestmark = pytest.mark.slow
 EN_DICT = "ppocr/utils/dict/en_dict.txt"
@@ -15,12 +15,7 @@ EN_DICT = "ppocr/utils/dict/en_dict.txt"
 
 @pytest.fixture(scope="module")
 def rec_data(tmp_path_factory):
-    from ppocr.data.synth import make_rec_set
-
-    root = tmp_path_factory.mktemp("rec_data")
-    make_rec_set(str(root / "train"), 16, seed=1, max_len=10)
-    make_rec_set(str(root / "eval"), 6, seed=2, max_len=10)
-    return root
+    return write_rec_sets(tmp_path_factory.mktemp("rec_data"), 16, 6, max_len=10)
 
 
 def overrides(data, out, **extra):

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from helpers import REPO, run_tool
+from helpers import REPO, run_tool, write_rec_sets
 
 from ppocr.errors import CheckpointError
 
@@ -19,12 +19,7 @@ EN_DICT = "ppocr/utils/dict/en_dict.txt"
 
 @pytest.fixture(scope="module")
 def lines(tmp_path_factory):
-    from ppocr.data.synth import make_rec_set
-
-    root = tmp_path_factory.mktemp("ssl_data")
-    make_rec_set(str(root / "train"), 12, seed=1, max_len=8)
-    make_rec_set(str(root / "eval"), 5, seed=2, max_len=8)
-    return root
+    return write_rec_sets(tmp_path_factory.mktemp("ssl_data"), 12, 5, max_len=8)
 
 
 def overrides(data, out, **extra):
