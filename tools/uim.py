@@ -102,13 +102,11 @@ def input_paths(args) -> tuple[list[str], str]:
 
 
 def read_image(path: str):
-    import cv2
-    import numpy as np
-
-    from ppocr.inference.images import read_bytes
+    """The decoded BGR image, or None when it cannot be read (journalled as unreadable)."""
+    from ppocr.inference.images import decode_image, read_bytes
 
     data = read_bytes(path)
-    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
+    return decode_image(data) if data else None
 
 
 def main() -> None:

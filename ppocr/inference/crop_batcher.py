@@ -12,11 +12,11 @@ Usable on its own for any list of line images, e.g. ``CropBatcher(Predictor.from
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from ppocr.data.transforms.rec_resize import rec_resize_norm
 from ppocr.errors import ConfigError, DataError
+from ppocr.inference.images import as_bgr
 
 DEFAULT_REC_SHAPE = (3, 48, 320)
 
@@ -43,15 +43,6 @@ def model_line_shape(predictor) -> tuple[int, int, int] | None:
             if name in ("RecResizeImg", "ClsResizeImg") and (args or {}).get("image_shape"):
                 return tuple(int(v) for v in args["image_shape"])
     return None
-
-
-def as_bgr(crop: np.ndarray) -> np.ndarray:
-    crop = np.asarray(crop)
-    if crop.ndim == 2:
-        return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
-    if crop.ndim == 3 and crop.shape[2] == 4:
-        return cv2.cvtColor(crop, cv2.COLOR_BGRA2BGR)
-    return crop
 
 
 class CropBatcher:

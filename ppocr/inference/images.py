@@ -49,13 +49,20 @@ def decode_image(data: bytes) -> np.ndarray | None:
     return img
 
 
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    """A grey or BGRA array as BGR (anything else unchanged)."""
+    image = np.asarray(image)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return image
+
+
 def read_image(image) -> np.ndarray:
     """A path, encoded bytes or a decoded array (BGR, grey or BGRA) -> BGR uint8 array."""
     if isinstance(image, np.ndarray):
-        if image.ndim == 2:
-            return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-        if image.ndim == 3 and image.shape[2] == 4:
-            return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+        image = as_bgr(image)
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise DataError(f"expected a uint8 HxWx3 BGR image, got {image.dtype} array of shape {image.shape}")
         return image

@@ -21,7 +21,8 @@ import numpy as np
 from ppocr.engine.predictor import Predictor
 from ppocr.errors import CheckpointError, ConfigError
 from ppocr.inference.boxes import crop_box, reading_order, tidy_boxes
-from ppocr.inference.crop_batcher import CropBatcher, as_bgr
+from ppocr.inference.crop_batcher import CropBatcher
+from ppocr.inference.images import as_bgr
 from ppocr.inference.params import SystemParams
 from ppocr.postprocess.db_postprocess import DBPostProcess
 
