@@ -97,10 +97,7 @@ def main() -> None:
 def detect(runner, paths: list, out_dir: str) -> None:
     import os
 
-    import cv2
-    import numpy as np
-
-    from ppocr.inference.images import read_bytes
+    from ppocr.inference.images import decode_image, read_bytes
     from ppocr.inference.visualize import det_label_line, draw_boxes, save_image
     from ppocr.utils.io import atomic_write_text
 
@@ -113,7 +110,7 @@ def detect(runner, paths: list, out_dir: str) -> None:
             continue
         lines.append(det_label_line(path, result["points"]))
         print(lines[-1])
-        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        image = decode_image(data)
         save_image(out_dir, path, draw_boxes(image, result["points"]), "det_res_")
     atomic_write_text(os.path.join(out_dir, "det_results.txt"), "\n".join(lines) + "\n")
 
