@@ -21,6 +21,7 @@ from paddle import nn
 from paddle.nn import functional as F
 
 from ppocr.errors import ConfigError, DataError
+from ppocr.modeling.row_conv import conv_rows
 from ppocr.registry import HEADS
 
 
@@ -77,7 +78,8 @@ class ParallelSARDecoder(nn.Layer):
         """[N, L, E] decoder input -> [N, L, num_classes - 1] scores."""
         y = self.rnn_decoder(dec_input)[0]  # [N, L, H]
         query = self.conv1x1_1(y).unsqueeze([3, 4])  # [N, L, d_k, 1, 1]
-        key = self.conv3x3_1(feat).unsqueeze(1)  # [N, 1, d_k, h, w]
+        # the key conv skips the zero-padding rows of one-pixel-high features in training
+        key = conv_rows(self.conv3x3_1, feat).unsqueeze(1)  # [N, 1, d_k, h, w]
         score = self.conv1x1_2(paddle.tanh(key + query).transpose([0, 1, 3, 4, 2]))  # [N, L, h, w, 1]
         n, steps, h, w, _ = score.shape
         if valid_ratios is not None:

@@ -12,10 +12,12 @@ from paddle import ParamAttr, nn
 from paddle.nn.initializer import KaimingUniform
 
 from ppocr.errors import ConfigError
+from ppocr.modeling.row_conv import conv_rows
 
 
 class ConvBNAct(nn.Layer):
-    """Conv2D (no bias, Kaiming-uniform) -> BatchNorm2D -> activation (Swish by default)."""
+    """Conv2D (no bias, Kaiming-uniform) -> BatchNorm2D -> activation (Swish by default). In training,
+    the conv skips the zero-padding rows of the encoder's one-pixel-high features (``conv_rows``)."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size=3, stride=1, padding=0,
                  act=nn.Swish):
@@ -26,7 +28,7 @@ class ConvBNAct(nn.Layer):
         self.act = act()
 
     def forward(self, x):
-        return self.act(self.norm(self.conv(x)))
+        return self.act(self.norm(conv_rows(self.conv, x)))
 
 
 class Attention(nn.Layer):
