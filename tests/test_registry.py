@@ -67,3 +67,16 @@ def test_duplicate_registration_raises():
     reg = make()
     with pytest.raises(KeyError, match="registered twice"):
         reg.register(name="Gear")(object)
+
+
+def test_importing_architectures_registers_their_parts():
+    # a fresh interpreter: nothing else has imported the backbone, neck or head packages
+    import subprocess
+    import sys
+
+    code = ("import ppocr.modeling.architectures; from ppocr.registry import BACKBONES, NECKS, HEADS; "
+            "print(' '.join(str(n in r.names()) for r, n in ((BACKBONES, 'MobileNetV1Enhance'), "
+            "(NECKS, 'SequenceEncoder'), (HEADS, 'MultiHead'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "True"]
