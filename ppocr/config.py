@@ -54,6 +54,8 @@ GLOBAL_DEFAULTS: dict[str, Any] = {
     "amp_custom_black_list": [],
     "amp_custom_white_list": [],
     "max_bad_sample_ratio": 0.1,   # fail once more than this share of samples read is unusable
+    "fast_row_conv": False,        # rec heads: 3x3 convs on 1-pixel rows use the middle kernel row
+                                   # (same result up to float order; not bitwise PaddleOCR's)
 }
 # Global keys PaddleOCR configs carry that we accept and ignore, with the reason (one warning each).
 GLOBAL_IGNORED = {

@@ -6,6 +6,8 @@ import os
 import random
 import signal
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import paddle
@@ -55,6 +57,10 @@ class Session:
         self.charset = builder.build_charset(cfg)
         self.inputs = builder.component_inputs(cfg, self.charset)
         self.model = builder.build_model(cfg, self.charset)
+        if global_value(cfg, "fast_row_conv"):
+            from ppocr.modeling.row_conv import enable_row_shortcut
+
+            enable_row_shortcut(self.model)
 
     @property
     def student(self):
@@ -70,6 +76,44 @@ class Session:
 
     def metric(self):
         return builder.build_metric(self.cfg, self.inputs)
+
+
+@dataclass
+class Training:
+    """What a training step needs besides the batch: the (AMP-decorated) model, optimizer, LR
+    schedule, loss and AMP state. Built once by :func:`build_training`, for ``train`` and for
+    ``tools/replay_trajectory.py`` alike."""
+
+    model: Any
+    optimizer: Any
+    lr_scheduler: Any
+    loss_fn: Any
+    amp: Any
+
+
+def run_length(cfg: Config, steps_per_epoch: int) -> tuple[int, int]:
+    """(epochs, iterations) of a run: ``Global.max_iters`` when > 0, else ``epoch_num`` epochs."""
+    max_iters = int(global_value(cfg, "max_iters") or 0)
+    epoch_num = int(global_value(cfg, "epoch_num"))
+    total_steps = max_iters if max_iters > 0 else epoch_num * steps_per_epoch
+    if max_iters > 0:
+        epoch_num = -(-max_iters // steps_per_epoch)
+    if total_steps <= 0:
+        raise ConfigError(f"{cfg.path}: nothing to train (Global.epoch_num={epoch_num}, max_iters={max_iters})")
+    return epoch_num, total_steps
+
+
+def build_training(cfg: Config, session: Session, steps_per_epoch: int, total_steps: int) -> Training:
+    """Optimizer over the trainable parameters, its LR schedule (stepped once per iteration; epochs
+    count ``steps_per_epoch`` iterations), the loss, and AMP when configured."""
+    if "Optimizer" not in cfg:
+        raise ConfigError(f"{cfg.path}: Optimizer section is missing")
+    model = session.model
+    optimizer, lr_scheduler = build_optimizer(cfg["Optimizer"], model.named_parameters(),
+                                              steps_per_epoch, total_steps)
+    loss_fn = builder.build_loss(cfg, session.inputs)
+    amp, model, optimizer = build_amp(cfg, model, optimizer)
+    return Training(model, optimizer, lr_scheduler, loss_fn, amp)
 
 
 def _raise_exit(signum, frame) -> None:
@@ -102,19 +146,10 @@ def train(cfg: Config) -> TrainState:
 
     train_data = session.data("Train")
     steps_per_epoch = len(train_data.sampler)
-    max_iters = int(global_value(cfg, "max_iters") or 0)
-    epoch_num = int(global_value(cfg, "epoch_num"))
-    total_steps = max_iters if max_iters > 0 else epoch_num * steps_per_epoch
-    if max_iters > 0:
-        epoch_num = -(-max_iters // steps_per_epoch)
-    if total_steps <= 0:
-        raise ConfigError(f"{cfg.path}: nothing to train (Global.epoch_num={epoch_num}, max_iters={max_iters})")
-    if "Optimizer" not in cfg:
-        raise ConfigError(f"{cfg.path}: Optimizer section is missing")
-    optimizer, lr_scheduler = build_optimizer(cfg["Optimizer"], model.named_parameters(),
-                                              steps_per_epoch, total_steps)
-    loss_fn = builder.build_loss(cfg, session.inputs)
-    amp, model, optimizer = build_amp(cfg, model, optimizer)
+    epoch_num, total_steps = run_length(cfg, steps_per_epoch)
+    parts = build_training(cfg, session, steps_per_epoch, total_steps)
+    model, optimizer, lr_scheduler, loss_fn, amp = (parts.model, parts.optimizer, parts.lr_scheduler,
+                                                    parts.loss_fn, parts.amp)
 
     state = TrainState(seed=seed, world_size=env.world_size)
     if global_value(cfg, "checkpoints"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 import paddle
 
 from ppocr.data.datasets.base import BAD_KEY, FILTERED_KEY
@@ -55,7 +54,8 @@ class Trainer:
         self.hooks = hooks
         self.amp = amp                    # ppocr.engine.amp.Amp or None
         self.state = TrainState(seed=seed, world_size=world_size)
-        self.last_losses: dict[str, float] = {}
+        self.last_losses: dict[str, float] = {}  # each loss entry as a number (a vector's mean)
+        self.last_loss_terms: dict = {}          # the loss dict as the loss returned it
         self.last_outputs = None
         self.last_batch = None
         self.batch_size = 0
@@ -115,13 +115,12 @@ class Trainer:
         s.global_step += 1
         s.step_in_epoch += 1
         s.samples_seen += self.batch_size * s.world_size
-        self.last_losses = {k: float(v) for k, v in losses.items() if _is_scalar(v)}
+        # a per-image loss vector (PaddleOCR's detection DML) is logged as its mean, as PaddleOCR does
+        self.last_losses = {k: float(v.mean()) for k, v in losses.items() if hasattr(v, "shape")}
+        self.last_loss_terms = losses
         self.last_outputs, self.last_batch = outputs, batch
 
     @property
     def lr(self) -> float:
         return float(self.optimizer.get_lr())
 
-
-def _is_scalar(v) -> bool:
-    return hasattr(v, "shape") and int(np.prod(v.shape)) == 1

@@ -5,7 +5,7 @@ distillation adapter picks the two tensors and calls these).
   on both inputs, then a symmetric KL divergence. With ``use_log`` (recognition, PP-OCRv3): the mean
   of KL(b || a) and KL(a || b), each summed over all elements and divided by the batch size (eps
   1e-10 as PaddleOCR). Without it (detection maps): PaddleOCR's KLJS "kl" form with eps 1e-5,
-  averaged over the non-batch axes per sample, then over the batch.
+  averaged over the non-batch axes: a vector of one value per sample, as in PaddleOCR.
 - :class:`DistanceLoss`: ``l1``, ``l2`` (mean squared error) or ``smooth_l1``, averaged.
 """
 
@@ -41,8 +41,12 @@ def dml_loss(out1: paddle.Tensor, out2: paddle.Tensor, act: str | None = "softma
         out1, out2 = F.sigmoid(out1) + 1e-10, F.sigmoid(out2) + 1e-10
     if use_log:
         return (_kl_batchmean(paddle.log(out1), out2) + _kl_batchmean(paddle.log(out2), out1)) / 2.0
-    per_sample = symmetric_kl(out1, out2).reshape([out1.shape[0], -1]).mean(axis=1)
-    return per_sample.mean()
+    # PaddleOCR's KLJSLoss: a mean over the non-batch axes, one value per image (not averaged over
+    # the batch; a training step back-propagates the sum of the vector)
+    loss = symmetric_kl(out1, out2)
+    if loss.ndim == 3:  # (N, H, W) maps: the same reduction kernel as PaddleOCR's
+        return paddle.mean(loss, axis=[1, 2])
+    return loss.reshape([loss.shape[0], -1]).mean(axis=1)
 
 
 def distance_loss(x: paddle.Tensor, y: paddle.Tensor, mode: str = "l2") -> paddle.Tensor:

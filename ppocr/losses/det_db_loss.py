@@ -46,8 +46,15 @@ class DBLoss(nn.Layer):
                               f"the DBHead in training mode), got {list(maps.shape)}")
         y = db_labels(batch, "DBLoss")
         shrink, threshold, binary = maps[:, 0], maps[:, 1], maps[:, 2]
-        loss_shrink = self.alpha * self.bce_loss(shrink, y["shrink_map"], y["shrink_mask"])
-        loss_threshold = self.beta * self.l1_loss(threshold, y["threshold_map"], y["threshold_mask"])
+        # the three losses first, then their weights: PaddleOCR's order of graph ops, which decides
+        # the order in which backward sums gradients (bitwise equal training, tools/replay_trajectory.py)
+        loss_shrink = self.bce_loss(shrink, y["shrink_map"], y["shrink_mask"])
+        loss_threshold = self.l1_loss(threshold, y["threshold_map"], y["threshold_mask"])
         loss_binary = self.dice_loss(binary, y["shrink_map"], y["shrink_mask"])
-        return {"loss": loss_shrink + loss_threshold + loss_binary, "loss_shrink_maps": loss_shrink,
-                "loss_threshold_maps": loss_threshold, "loss_binary_maps": loss_binary}
+        loss_shrink = self.alpha * loss_shrink
+        loss_threshold = self.beta * loss_threshold
+        # PaddleOCR's DBLoss adds a constant-zero term (loss_cbn, for its unused CBN branch); kept, so
+        # the loss graph and with it the float order of every gradient is PaddleOCR's
+        cbn = paddle.to_tensor(0.0)
+        return {"loss": loss_shrink + loss_threshold + loss_binary + cbn, "loss_shrink_maps": loss_shrink,
+                "loss_threshold_maps": loss_threshold, "loss_binary_maps": loss_binary, "loss_cbn": cbn}

@@ -54,24 +54,32 @@ class PerModel(nn.Layer):
 
     def forward(self, outputs: dict, batch: dict) -> dict:
         result, total = {}, 0.0
-        for model in self.models:
+        for idx, model in enumerate(self.models):
             terms = self.base(select(outputs, model, self.key, None, self.who), batch)
             parts = {k: v for k, v in terms.items() if k != "loss"}
+            # PaddleOCR's names: db_Student_loss_shrink_maps, loss_ctc_Student_0
             if parts:
+                # the total adds the named parts one by one, as PaddleOCR: the same graph, hence
+                # the same order of gradient accumulation (bitwise equal training)
                 result.update({f"{self.name}_{model}_{k}": v for k, v in parts.items()})
+                for v in parts.values():
+                    total = total + v
             else:
-                result[f"{self.name}_{model}"] = terms["loss"]
-            total = total + terms["loss"]
+                result[f"{self.name}_{model}_{idx}"] = terms["loss"]
+                total = total + terms["loss"]
         result["loss"] = total
         return result
 
 
 class Pairwise(nn.Layer):
+    """``fn`` on each pair's outputs; entries are named ``{name}_{A}_{B}_{i}``, or ``{name}_{i}``
+    with ``pair_in_name`` false (PaddleOCR's DML names: dml_ctc_0, dml_thrink_maps_0)."""
+
     def __init__(self, fn: Callable, pairs: list, key: str | None, head: str | None, channel: int | None,
-                 name: str, who: str):
+                 name: str, who: str, pair_in_name: bool = True):
         super().__init__()
         self.fn, self.pairs, self.key, self.head, self.channel = fn, as_pairs(pairs, who), key, head, channel
-        self.name, self.who = name, who
+        self.name, self.who, self.pair_in_name = name, who, pair_in_name
 
     def forward(self, outputs: dict, batch: dict) -> dict:
         result, total = {}, 0.0
@@ -81,7 +89,7 @@ class Pairwise(nn.Layer):
             if self.channel is not None:
                 x, y = x[:, self.channel], y[:, self.channel]
             loss = self.fn(x, y)
-            result[f"{self.name}_{a}_{b}_{idx}"] = loss
+            result[f"{self.name}_{a}_{b}_{idx}" if self.pair_in_name else f"{self.name}_{idx}"] = loss
             total = total + loss
         result["loss"] = total
         return result
@@ -118,10 +126,15 @@ def DistillationDBLoss(model_name_list: list, balance_loss: bool = True, main_lo
 @LOSSES.register
 def DistillationDMLLoss(model_name_pairs: list, act: str | None = None, use_log: bool = False,
                         key: str | None = None, multi_head: bool = False, dis_head: str = "ctc",
-                        maps_name: str | None = None, name: str = "dml"):
+                        maps_name: str | None = None, name: str = "dml", batch_mean: bool = False):
     """Deep mutual learning between pairs of sub-models. Detection: ``key: maps`` and
     ``maps_name: thrink_maps`` (PaddleOCR's spelling) compare the probability maps. Recognition:
-    ``multi_head`` with ``dis_head`` ctc or sar compares that branch's logits (``act: softmax``)."""
+    ``multi_head`` with ``dis_head`` ctc or sar compares that branch's logits (``act: softmax``).
+
+    Without ``use_log`` the loss is PaddleOCR's per-image vector (the mean over each map): the total
+    loss becomes a vector too, and its backward sums it, so every other (scalar) term's gradient is
+    multiplied by the batch size. The PP-OCRv3 detectors were trained that way, so it is the default;
+    ``batch_mean: true`` averages over the batch instead (a scalar loss)."""
     who = "DistillationDMLLoss"
     if act not in (None, "softmax", "sigmoid"):
         raise ConfigError(f"Loss.{who}.act: expected softmax, sigmoid or null, got {act!r}")
@@ -131,8 +144,15 @@ def DistillationDMLLoss(model_name_pairs: list, act: str | None = None, use_log:
             raise ConfigError(f"Loss.{who}.maps_name: '{maps_name}' is not one of {sorted(_MAPS)}")
         channel = _MAPS[maps_name]
         name = f"{name}_{maps_name}"
-    return Pairwise(lambda x, y: dml_loss(x, y, act, use_log), model_name_pairs, key,
-                    dis_head if multi_head else None, channel, name, who)
+    if not isinstance(batch_mean, bool):
+        raise ConfigError(f"Loss.{who}.batch_mean: expected true or false, got {batch_mean!r}")
+
+    def fn(x, y):
+        loss = dml_loss(x, y, act, use_log)
+        return loss.mean() if batch_mean else loss
+
+    return Pairwise(fn, model_name_pairs, key, dis_head if multi_head else None, channel, name, who,
+                    pair_in_name=False)
 
 
 @LOSSES.register
@@ -171,10 +191,13 @@ class DilatedTeacherLoss(nn.Layer):
         result, total = {}, 0.0
         for student, teacher in self.pairs:
             s = select(outputs, student, self.key, None, self.who)
+            # both slices before the loss ops, as PaddleOCR: the order in which the graph is built
+            # decides the order in which backward sums gradients into the student's maps
+            shrink, binary = s[:, 0], s[:, 2]
             with paddle.no_grad():
                 t = select(outputs, teacher, self.key, None, self.who)
                 label = dilate_2x2((t[:, 0] > 0.3).astype("float32"))
-            loss = self.alpha * self.bce_loss(s[:, 0], label, mask) + self.dice_loss(s[:, 2], label, mask)
+            loss = self.alpha * self.bce_loss(shrink, label, mask) + self.dice_loss(binary, label, mask)
             result[f"{self.name}_{student}_{teacher}"] = loss
             total = total + loss
         result["loss"] = total

@@ -10,7 +10,7 @@ from ppocr.losses.det_basic_loss import BalanceLoss, DiceLoss, MaskL1Loss
 from ppocr.registry import LOSSES
 
 RTOL = 1e-5
-TERMS = ("loss", "loss_shrink_maps", "loss_threshold_maps", "loss_binary_maps")
+TERMS = ("loss", "loss_shrink_maps", "loss_threshold_maps", "loss_binary_maps", "loss_cbn")
 LABELS = ("shrink_map", "shrink_mask", "threshold_map", "threshold_mask")
 
 

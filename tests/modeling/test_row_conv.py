@@ -6,12 +6,15 @@ import paddle
 import pytest
 from paddle import nn
 
-from ppocr.modeling.row_conv import conv_rows, middle_row_applies
+from ppocr.modeling.row_conv import conv_rows, enable_row_shortcut, middle_row_applies
 
 
-def _conv(kernel, padding, stride=1):
+def _conv(kernel, padding, stride=1, enabled=True):
     paddle.seed(3)
-    return nn.Conv2D(6, 4, kernel, stride=stride, padding=padding)
+    conv = nn.Conv2D(6, 4, kernel, stride=stride, padding=padding)
+    if enabled:
+        enable_row_shortcut(nn.Sequential(conv))
+    return conv
 
 
 def _forward_backward(layer, x, fn):
@@ -39,14 +42,15 @@ def test_conv_rows_equals_conv_on_one_pixel_rows(kernel, padding):
     assert np.all(g_row[1][:, :, [i for i in range(kh) if i != kh // 2], :] == 0)
 
 
-@pytest.mark.parametrize("shape,kernel,padding,stride,train", [
-    ([2, 6, 3, 9], 3, 1, 1, True),      # taller than one row
-    ([2, 6, 1, 9], 3, (2, 1), 1, True),  # more height padding than "same"
-    ([2, 6, 1, 9], 3, 1, 2, True),      # strided
-    ([2, 6, 1, 9], 3, 1, 1, False),     # eval: the ordinary convolution, as exported
+@pytest.mark.parametrize("shape,kernel,padding,stride,train,enabled", [
+    ([2, 6, 3, 9], 3, 1, 1, True, True),      # taller than one row
+    ([2, 6, 1, 9], 3, (2, 1), 1, True, True),  # more height padding than "same"
+    ([2, 6, 1, 9], 3, 1, 2, True, True),      # strided
+    ([2, 6, 1, 9], 3, 1, 1, False, True),     # eval: the ordinary convolution, as exported
+    ([2, 6, 1, 9], 3, 1, 1, True, False),     # not enabled (the default: bitwise PaddleOCR's training)
 ])
-def test_conv_rows_falls_back_to_the_full_convolution(shape, kernel, padding, stride, train):
-    conv = _conv(kernel, padding, stride)
+def test_conv_rows_falls_back_to_the_full_convolution(shape, kernel, padding, stride, train, enabled):
+    conv = _conv(kernel, padding, stride, enabled)
     conv.train() if train else conv.eval()
     x = paddle.randn(shape)
     assert not middle_row_applies(conv, x)
