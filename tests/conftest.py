@@ -1,5 +1,6 @@
 """Shared fixtures. ``shared`` is ../shared (real samples and PaddleOCR reference facts); tests that
-need it skip with a reason where it is absent (a user's fresh clone does not have it)."""
+need it skip with a reason where it is absent (a user's fresh clone does not have it), and fail
+under CI (``CI`` set), where no oracle may be skipped silently."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import missing_oracle
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PPOCR_SHARED", REPO.parent / "shared"))
@@ -16,7 +18,7 @@ PRETRAINED_CACHE = REPO / ".cache"
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not (SHARED / "reference").is_dir():
-        pytest.skip(f"{SHARED} is absent (real samples and PaddleOCR reference facts)")
+        missing_oracle(f"{SHARED} is absent (real samples and PaddleOCR reference facts)")
     return SHARED
 
 

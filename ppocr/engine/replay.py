@@ -97,6 +97,14 @@ class Golden:
                               f"{data['batches']}")
         return golden
 
+    def meta(self) -> dict:
+        """This trajectory's entry of ``model_meta.json`` ({} when the file is absent)."""
+        p = os.path.join(self.folder, "model_meta.json")
+        if not os.path.isfile(p):
+            return {}
+        with open(p, encoding="utf-8") as f:
+            return json.load(f).get(self.name, {})
+
     def spread(self) -> dict:
         """This trajectory's entry of ``thread_spread.json`` ({} when the file is absent)."""
         p = os.path.join(self.folder, "thread_spread.json")
@@ -258,9 +266,12 @@ def replay(cfg, golden: Golden, log=print) -> Replay:
                       total_steps, per_epoch, epoch_num, seed, [], training.amp)
     tol = Tolerances(golden.spread(), golden.steps)
 
+    setup = StepReport("setup")
+    compare_setup(setup, model, training.optimizer, golden.meta(), golden.keys)
     init = StepReport("init")
     compare_stats(init, tensor_stats(model.state_dict()), golden.keys, golden.init_stats, 0, None)
-    reports = [init]
+    reports = [setup, init]
+    log(_line(setup))
     log(_line(init))
     trainer.model.train()
     for arrays, ref in zip(golden.batches, golden.steps):
@@ -283,8 +294,38 @@ def replay(cfg, golden: Golden, log=print) -> Replay:
     return Replay(reports, notes)
 
 
+FROZEN_KEYS = "frozen_keys(trainable=False, excluding BN _mean/_variance)"
+
+
+def compare_setup(report, model: nn.Layer, optimizer, meta: dict, ref_keys: list) -> None:
+    """What the optimizer is given, against ``model_meta.json``: the number of parameters it
+    updates, which parameters are frozen, and each parameter's own regulariser (a parameter-level
+    one replaces the optimizer's). Nothing is compared when the file is absent."""
+    report.add_count("state-dict keys", len(model.state_dict()), len(ref_keys))
+    if not meta:
+        return
+    params = dict(model.named_parameters())
+    in_optimizer = {id(p) for p in optimizer._parameter_list}
+    report.add_count("optimizer parameters", len(in_optimizer), meta.get("num_optimizer_params"))
+    frozen = sorted(k for k, p in params.items() if (p.stop_gradient or id(p) not in in_optimizer)
+                    and not k.endswith(("._mean", "._variance")))  # BN statistics: paddle parameters
+    want = sorted(meta.get(FROZEN_KEYS) or [])
+    report.add_count(f"frozen parameters (first different: "
+                     f"{next((a for a, b in zip(frozen + [''], want + ['']) if a != b), '-')})",
+                     frozen, want)
+    overrides = {k: (type(p.regularizer).__name__, float(p.regularizer._coeff))
+                 for k, p in params.items() if getattr(p, "regularizer", None) is not None}
+    want_over = {k: (name, float(coeff)) for k, name, coeff in meta.get("param_regularizer_overrides") or []}
+    diff = sorted(set(overrides.items()) ^ set(want_over.items()))
+    report.add_count(f"parameter regularizers (first different: {diff[0] if diff else '-'})",
+                     len(diff), 0)
+
+
 def _line(rep) -> str:
     parts = [f"{rep.label:>7}:"]
+    counts = [c for c in rep.checks if c.what.startswith("count ")]
+    if counts:
+        parts.append(", ".join(f"{c.what[6:].split(' (')[0]} {'ok' if c.ok else 'DIFFERENT'}" for c in counts))
     for prefix, name in (("lr", "lr"), ("loss ", "loss"), ("key ", "keys"), ("eval ", "eval")):
         cs = [c for c in rep.checks if c.what.startswith(prefix)]
         if not cs:

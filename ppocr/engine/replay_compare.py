@@ -26,6 +26,10 @@ def rel_diff(mine: float, ref: float) -> float:
     return 0.0 if d == 0 else d / max(abs(ref), 1e-30)
 
 
+def _short(v) -> str:
+    return f"{len(v)} items" if isinstance(v, (list, tuple, set)) else str(v)
+
+
 @dataclass
 class Check:
     """One compared figure: ``ratio`` = difference / tolerance (> 1 is outside)."""
@@ -51,6 +55,12 @@ class StepReport:
 
     def add(self, what: str, rel: float, tol: float) -> None:
         self.checks.append(Check(what, rel, tol))
+
+    def add_count(self, what: str, mine, ref) -> None:
+        """An exact comparison (counts, lists); ``ref`` None is not compared."""
+        if ref is not None:
+            self.checks.append(Check(f"count {what}: {_short(mine)} vs {_short(ref)}",
+                                     0.0 if mine == ref else float("inf"), 0.0))
 
     def failures(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]

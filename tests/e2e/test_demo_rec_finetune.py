@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import REPO, run_tool, write_rec_sets
+from helpers import REPO, missing_oracle, run_tool, write_rec_sets
 
 pytestmark = pytest.mark.slow
 CFG = "configs/rec/ppocrv3_rec_finetune.yml"
@@ -16,7 +16,7 @@ CHARS = "0123456789 -:/"  # the demo's alphabet (tools/demo.py REC_CHARS)
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     if not (REPO / "pretrained" / "ppocrv3_rec" / "model.pdparams").is_file():
-        pytest.skip("pretrained/ppocrv3_rec is absent (make pretrained)")
+        missing_oracle("pretrained/ppocrv3_rec is absent (make pretrained)")
     return write_rec_sets(tmp_path_factory.mktemp("rec_demo"), 8, 4, chars=CHARS, min_len=8, max_len=20)
 
 

@@ -9,15 +9,15 @@ import sys
 import numpy as np
 import pytest
 import yaml
-from helpers import REPO
+from helpers import REPO, missing_oracle, require_module
 
 from ppocr.config import load_config
 from ppocr.engine.export import export_model
 from ppocr.engine.onnx_export import ExportError
 from ppocr.engine.predictor import Predictor
 
-ort = pytest.importorskip("onnxruntime")
-pytest.importorskip("paddle2onnx")
+ort = require_module("onnxruntime")
+require_module("paddle2onnx")
 EN_DICT = "ppocr/utils/dict/en_dict.txt"
 TOL = 1e-4
 
@@ -95,7 +95,7 @@ def test_missing_paddle2onnx_is_a_clear_error_before_anything_is_written(tmp_pat
 def released(name: str) -> str:
     path = REPO / "pretrained" / name
     if not (path / "model.pdparams").is_file():
-        pytest.skip(f"{path} is absent (make pretrained)")
+        missing_oracle(f"{path} is absent (make pretrained)")
     return str(path)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import missing_oracle
 
 REPO = Path(__file__).resolve().parents[2]
 PRETRAINED = REPO / "pretrained"
@@ -16,7 +17,7 @@ KINDS = ("det", "rec", "cls")
 def pretrained() -> Path:
     missing = [k for k in KINDS if not (PRETRAINED / f"ppocrv3_{k}" / "model.pdparams").is_file()]
     if missing:
-        pytest.skip(f"released models absent from {PRETRAINED} ({missing}): run `make pretrained`")
+        missing_oracle(f"released models absent from {PRETRAINED} ({missing}): run `make pretrained`")
     return PRETRAINED
 
 

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 import pytest
 import yaml
+from helpers import missing_oracle, require_module
 
 from ppocr.inference.params import SystemParams
 from ppocr.inference.system import TextSystem
@@ -32,9 +33,9 @@ WHEEL = "rapidocr_onnxruntime-1.2.13-py3-none-any.whl"
 def rapid(repo, tmp_path_factory):
     wheel = repo / ".cache" / WHEEL
     if not wheel.is_file():
-        pytest.skip(f"{wheel} is absent (run `make weights`)")
+        missing_oracle(f"{wheel} is absent (run `make weights`)")
     for module in ("onnxruntime", "pyclipper", "shapely", "six", "PIL"):
-        pytest.importorskip(module)
+        require_module(module)
     root = tmp_path_factory.mktemp("rapidocr")
     with zipfile.ZipFile(wheel) as z:
         z.extractall(root)

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import paddle
 import pytest
+from helpers import missing_oracle, require_module
 
 import ppocr.modeling.architectures  # noqa: F401
 import ppocr.modeling.backbones  # noqa: F401
@@ -28,8 +29,8 @@ TOL = 1e-4  # max abs difference of probabilities
 def onnx_file(repo, rel: str) -> str:
     path = repo / ".cache" / rel
     if not path.is_file():
-        pytest.skip(f"{path} is absent (run `make pretrained`)")
-    pytest.importorskip("onnx")
+        missing_oracle(f"{path} is absent (run `make pretrained`)")
+    require_module("onnx")
     return str(path)
 
 
@@ -44,7 +45,7 @@ def cls_path(repo):
 
 
 def session(path: str):
-    ort = pytest.importorskip("onnxruntime")
+    ort = require_module("onnxruntime")
     return ort.InferenceSession(path, providers=["CPUExecutionProvider"])
 
 

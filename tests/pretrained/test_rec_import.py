@@ -8,6 +8,7 @@ import math
 import numpy as np
 import paddle
 import pytest
+from helpers import missing_oracle, require_module
 
 from ppocr.errors import CheckpointError
 from ppocr.pretrained.rec_import import (
@@ -28,8 +29,8 @@ TOL = 1e-4  # max abs difference of probabilities
 def onnx_path(repo, shared):
     path = repo / ".cache" / ONNX
     if not path.is_file():
-        pytest.skip(f"{path} is absent (run `make pretrained`)")
-    pytest.importorskip("onnx")
+        missing_oracle(f"{path} is absent (run `make pretrained`)")
+    require_module("onnx")
     return str(path)
 
 
@@ -52,7 +53,7 @@ def loaded(onnx_path):
 
 @pytest.fixture(scope="module")
 def session(onnx_path):
-    ort = pytest.importorskip("onnxruntime")
+    ort = require_module("onnxruntime")
     return ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
 
 

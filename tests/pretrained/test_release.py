@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from helpers import missing_oracle
 
 from ppocr.pretrained import fetch
 from ppocr.pretrained.release import RELEASES, TOLERANCE, import_release
@@ -14,7 +15,7 @@ from ppocr.pretrained.release import RELEASES, TOLERANCE, import_release
 def cache(repo):
     cache = str(repo / ".cache")
     if not fetch.have_release(cache):
-        pytest.skip("the released ONNX models are absent (run `make weights`)")
+        missing_oracle("the released ONNX models are absent (run `make weights`)")
     return cache
 
 

@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from helpers import REPO, run_tool
+from helpers import REPO, missing_oracle, run_tool
 
 pytestmark = pytest.mark.slow
 RELEASED = REPO / "pretrained" / "ppocrv3_rec"
@@ -16,7 +16,7 @@ RELEASED = REPO / "pretrained" / "ppocrv3_rec"
 @pytest.fixture(scope="module")
 def released():
     if not (RELEASED / "model.pdparams").is_file():
-        pytest.skip(f"{RELEASED} is absent (run `make pretrained`)")
+        missing_oracle(f"{RELEASED} is absent (run `make pretrained`)")
     return RELEASED
 
 
@@ -69,7 +69,7 @@ def test_generated_crops_labelled_filtered_and_resumed(released, crops, tmp_path
 def test_word_images_with_the_released_model(released, shared, tmp_path):
     words = shared / "data" / "word_images"
     if not words.is_dir():
-        pytest.skip(f"{words} is absent")
+        missing_oracle(f"{words} is absent")
     out = tmp_path / "words.txt"
     uim("--image_dir", words, "--output", out, "--min_score", 0.9)
     rows = dict(line.split("\t") for line in out.read_text().splitlines())
