@@ -62,7 +62,8 @@ def test_cli_passes_and_fails_with_exit_status(trajectories, tmp_path):
     ok = run_tool("tools/replay_trajectory.py", "--golden", str(trajectories / "cls.json"), check=False)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     lines = ok.stdout.strip().splitlines()
-    assert [x.split(":")[0].strip() for x in lines[1:7]] == ["init", "step 1", "step 2", "step 3", "step 4", "eval"]
+    assert [x.split(":")[0].strip() for x in lines[1:8]] == ["setup", "init", "step 1", "step 2", "step 3", "step 4",
+                                                           "eval"]
     assert lines[-1].startswith("PASS cls")
     # the same run with Adam's beta1 changed: losses from step 2 on differ
     bad = run_tool("tools/replay_trajectory.py", "--golden", str(trajectories / "cls.json"),
