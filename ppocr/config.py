@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ppocr.errors import ConfigError
-from ppocr.registry import _warn_ignored, did_you_mean
+from ppocr.registry import did_you_mean, warn_ignored
 
 SECTIONS = ("Global", "Architecture", "Loss", "Optimizer", "PostProcess", "Metric", "Train", "Eval")
 # Top-level keys PaddleOCR configs carry that we accept and ignore (with one warning).
@@ -270,7 +270,7 @@ def _list_names_hint(node: list) -> str:
 def check_sections(cfg: Config) -> None:
     for key in list(cfg):
         if key in IGNORED_SECTIONS:
-            _warn_ignored(key, IGNORED_SECTIONS[key])
+            warn_ignored(key, IGNORED_SECTIONS[key])
             cfg.pop(key)
         elif key not in SECTIONS:
             raise ConfigError(f"{cfg.where(key)}: unknown section;{did_you_mean(key, SECTIONS)} "
@@ -281,7 +281,7 @@ def check_sections(cfg: Config) -> None:
         raise ConfigError(f"{cfg.where('Global')}: must be a mapping")
     for key in list(cfg["Global"]):
         if key in GLOBAL_IGNORED:
-            _warn_ignored(f"Global.{key}", GLOBAL_IGNORED[key])
+            warn_ignored(f"Global.{key}", GLOBAL_IGNORED[key])
         elif key not in GLOBAL_DEFAULTS:
             raise ConfigError(
                 f"{cfg.where('Global', key)}: unknown key;"

@@ -15,3 +15,7 @@ class DataError(PPOCRError):
 
 class CheckpointError(PPOCRError):
     """A checkpoint or weight file is missing, corrupt or does not match the model."""
+
+
+class ExportError(PPOCRError):
+    """A model cannot be converted (missing converter, unsupported op)."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ppocr.errors import ConfigError
+from ppocr.value_check import describe, matches, simple_type
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
@@ -38,6 +39,24 @@ def accepted_args(obj: Callable) -> tuple[list[str], list[str], bool]:
             if p.default is p.empty:
                 required.append(p.name)
     return names, required, var_kw
+
+
+def arg_types(obj: Callable) -> dict[str, Any]:
+    """Keyword name -> simple annotation (see :mod:`ppocr.value_check`); unannotated or complex
+    annotations are left out (not checked)."""
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    out = {}
+    for p in inspect.signature(target).parameters.values():
+        tp = simple_type(None if p.annotation is p.empty else p.annotation)
+        if tp is not None and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+            out[p.name] = tp
+    return out
+
+
+def check_value(value: Any, tp: Any, where: str) -> None:
+    """Raise ``'<where> expects an integer, got 'ten''`` unless ``value`` matches ``tp``."""
+    if not matches(value, tp):
+        raise ConfigError(f"{where} expects {describe(tp)}, got {value!r}")
 
 
 class Registry:
@@ -85,11 +104,12 @@ class Registry:
         """
         cls = self.get(name, key_path)
         names, required, var_kw = accepted_args(cls)
+        types = arg_types(cls)
         provided = set(provided)
         kept = {}
         for key, value in kwargs.items():
             if key in self._ignored.get(name, ()):
-                _warn_ignored(f"{key_path}.{key}", f"{name} does not use it")
+                warn_ignored(f"{key_path}.{key}", f"{name} does not use it")
                 continue
             if key in provided:
                 raise ConfigError(f"{key_path}: {name} key '{key}' is derived from the model and "
@@ -99,6 +119,8 @@ class Registry:
                 raise ConfigError(
                     f"{key_path}: {name} got unknown key '{key}';{did_you_mean(key, settable)} "
                     f"accepts: {', '.join(settable) or '(no keys)'}")
+            if key in types:  # the full path first, so the error names the file or -o that set it
+                check_value(value, types[key], f"{key_path}.{key}: {name} {key}")
             kept[key] = value
         missing = [r for r in required if r not in kept and r not in provided]
         if missing:
@@ -131,7 +153,8 @@ class Registry:
 _WARNED: set[str] = set()
 
 
-def _warn_ignored(path: str, why: str) -> None:
+def warn_ignored(path: str, why: str) -> None:
+    """Warn once per process that the config key at ``path`` is accepted but not used."""
     from ppocr.utils.logging import get_logger
 
     if path not in _WARNED:

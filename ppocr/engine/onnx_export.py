@@ -18,15 +18,11 @@ import json
 import os
 import tempfile
 
-from ppocr.errors import PPOCRError
+from ppocr.errors import ExportError
 from ppocr.utils.io import atomic_path
 
 INTERP_OPS = ("1.nearest_interp", "1.bilinear_interp", "1.linear_interp", "1.bicubic_interp",
               "1.trilinear_interp")
-
-
-class ExportError(PPOCRError):
-    """A model cannot be converted (missing converter, unsupported op)."""
 
 
 def require_paddle2onnx():
