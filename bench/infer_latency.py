@@ -140,4 +140,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from ppocr.cli import run_main  # quiet Paddle's console, one-line user errors
+
+    run_main(main)

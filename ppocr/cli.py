@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Callable
 
 from ppocr.errors import PPOCRError
@@ -22,8 +24,19 @@ def load(args: argparse.Namespace):
     return load_config(args.config, args.opt)
 
 
+def quiet_paddle() -> None:
+    """Keep a tool's console for its own lines: no Paddle C++ INFO logs (glog), no C++ call stacks
+    under Paddle's error messages, no "No ccache found" warning when paddle is imported. Call it
+    before paddle is imported (glog reads its level once); variables already set are kept."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("FLAGS_call_stack_level", "0")
+    warnings.filterwarnings("ignore", message="No ccache found", category=UserWarning)
+
+
 def run_main(main: Callable[[], object]) -> None:
-    """Run ``main``; a user error (bad config, data, checkpoint) prints one line and exits 2."""
+    """Run ``main`` with :func:`quiet_paddle`; a user error (bad config, data, checkpoint) prints one
+    line and exits 2."""
+    quiet_paddle()
     try:
         main()
     except PPOCRError as e:

@@ -8,12 +8,17 @@ commented order and get the trainer at ``before_train``, ``after_step``, ``after
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import paddle
 
 from ppocr.data.datasets.base import BAD_KEY, FILTERED_KEY
 from ppocr.data.sampler import sample_seed_step
+
+# paddle's BatchNorm1D/2D/3D (the SVTR neck's ConvBNAct) warn on every training forward that they
+# "now always track global mean and variance" (a Paddle 2.0 notice, not about this run)
+BN_NOTICE = "When training, we now always track global mean and variance"
 
 
 @dataclass
@@ -61,6 +66,8 @@ class Trainer:
         self.batch_size = 0
         self.reader_cost = 0.0
         self.batch_cost = 0.0
+        # installed by the trainer, not at import: the notice would otherwise print once per step
+        warnings.filterwarnings("ignore", message=BN_NOTICE, category=UserWarning)
 
     def _call(self, event: str) -> None:
         for hook in self.hooks:
