@@ -6,8 +6,6 @@ key alone and any number of loader workers produce the same samples.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 
@@ -24,7 +22,6 @@ class EpochBatchSampler:
         self.pad = pad  # training pads so every rank gets the same number of batches; eval does not
         self.epoch = 0
         self.start_batch = 0
-        self._trace = os.environ.get("PPOCR_SAMPLE_TRACE_DIR")
 
     def set_epoch(self, epoch: int, start_batch: int = 0) -> None:
         self.epoch = epoch
@@ -49,16 +46,7 @@ class EpochBatchSampler:
         idx = self.indices()
         for b in range(self.start_batch, len(self)):
             chunk = idx[b * self.batch_size:(b + 1) * self.batch_size]
-            keys = [(self.epoch, int(i)) for i in chunk]
-            if self._trace:
-                self._record(keys)
-            yield keys
-
-    def _record(self, keys) -> None:
-        """Debug trace (PPOCR_SAMPLE_TRACE_DIR): which samples this rank read, one line each."""
-        os.makedirs(self._trace, exist_ok=True)
-        with open(os.path.join(self._trace, f"rank{self.rank}.txt"), "a") as f:
-            f.writelines(f"sample {e} {i}\n" for e, i in keys)
+            yield [(self.epoch, int(i)) for i in chunk]
 
 
 def sample_seed_step(seed: int, step: int) -> int:

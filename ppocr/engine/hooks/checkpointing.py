@@ -23,7 +23,6 @@ class CheckpointHook:
         path = os.path.join(self.out_dir, name)
         save_checkpoint(path, self.model, trainer.optimizer, trainer.state.to_dict(), self.config,
                         student=self.student, scaler=self.amp.scaler if self.amp else None)
-        _trace(f"save {name} {trainer.state.global_step}")
         get_logger().info(f"saved {name} (epoch {trainer.state.epoch}, step {trainer.state.global_step}) "
                           f"to {path}")
         if name == "latest":
@@ -50,12 +49,3 @@ class CheckpointHook:
     def save_best(self, trainer) -> None:
         self.save(trainer, "best_accuracy")
 
-
-def _trace(line: str) -> None:
-    """PPOCR_SAMPLE_TRACE_DIR debug trace: which rank wrote which checkpoint."""
-    trace = os.environ.get("PPOCR_SAMPLE_TRACE_DIR")
-    if trace:
-        rank = os.environ.get("PADDLE_TRAINER_ID", "0")
-        os.makedirs(trace, exist_ok=True)
-        with open(os.path.join(trace, f"rank{rank}.txt"), "a") as f:
-            f.write(line + "\n")
