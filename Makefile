@@ -38,8 +38,11 @@ test: install
 test-fast: install
 	$(BIN)/pytest -q -m "not slow" --timeout=300
 
+# ruff, and the package layers (pyproject.toml [tool.importlinter]: no module imports a layer above
+# its own, so no package-level import cycle)
 lint: install
 	$(BIN)/ruff check ppocr tools tests bench
+	$(BIN)/lint-imports --no-cache
 
 # Generated data sets under train_data/ (deterministic by seed).
 data: install

@@ -71,9 +71,9 @@ def stage(args, kind: str, model_dir, config, weights, overrides=()):
 
 
 def build_labeler_fn(args, root: str):
-    from ppocr.data.pseudo_label import crop_items, whole_image_items
     from ppocr.inference.crop_batcher import CropBatcher
     from ppocr.inference.params import SystemParams
+    from ppocr.inference.pseudo_label import crop_items, whole_image_items
     from ppocr.inference.system import TextSystem
 
     rec, name = stage(args, "rec", args.model_dir, args.config, args.weights, args.opt)
@@ -111,7 +111,7 @@ def read_image(path: str):
 
 def main() -> None:
     args = parse_args()
-    from ppocr.data.pseudo_label import Filters, PseudoLabeler, charset_filter
+    from ppocr.inference.pseudo_label import Filters, PseudoLabeler, charset_filter
 
     filters = Filters(args.min_score, args.min_len, args.max_len,
                       charset_filter(args.charset) if args.charset else None, args.charset)

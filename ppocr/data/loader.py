@@ -37,13 +37,18 @@ def loader_options(section: dict, where: str) -> dict:
     return opts
 
 
-def check_collate(opts: dict, transforms, where: str) -> None:
-    """A transform that makes several images of one sample (SSLRotateResize) needs a collate that
-    concatenates them; the default one would stack them into a 5-D batch."""
-    multi = [type(op).__name__ for op in transforms.ops if getattr(op, "images_per_sample", 1) > 1]
-    if multi and opts["collate_fn"] != "SSLRotateCollate":
-        raise ConfigError(f"{where}.loader.collate_fn: {multi[0]} makes several images per sample; "
-                          f"set collate_fn: SSLRotateCollate (got {opts['collate_fn']!r})")
+def collate_name(opts: dict, transforms, where: str) -> str | None:
+    """The collate function: the one a transform's output needs (its ``collate_fn``, e.g.
+    SSLRotateResize's several images per sample), which ``loader.collate_fn`` may name or leave
+    out; a different one is an error (the default would stack them into a 5-D batch)."""
+    needed = [(type(op).__name__, op.collate_fn) for op in transforms.ops if getattr(op, "collate_fn", None)]
+    if not needed:
+        return opts["collate_fn"]
+    who, name = needed[0]
+    if opts["collate_fn"] not in (None, name):
+        raise ConfigError(f"{where}.loader.collate_fn: {who} needs collate_fn: {name} "
+                          f"(got {opts['collate_fn']!r})")
+    return name
 
 
 def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: dict | None = None):
@@ -58,9 +63,9 @@ def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: 
         raise ConfigError(f"{mode}.dataset: missing 'name' (one of {', '.join(DATASETS.names())})")
     transforms = build_transforms(args.pop("transforms", None), f"{mode}.dataset.transforms",
                                   defaults, **(provided or {}))
-    extra = {"transforms": transforms, "seed": int(global_value(cfg, "seed")), "where": f"{mode}.dataset"}
-    if name == "SimpleDataSet":
-        extra["max_bad_ratio"] = float(global_value(cfg, "max_bad_sample_ratio"))
+    # provided arguments reach the datasets whose constructors name them
+    extra = {"transforms": transforms, "seed": int(global_value(cfg, "seed")), "where": f"{mode}.dataset",
+             "max_bad_ratio": float(global_value(cfg, "max_bad_sample_ratio"))}
     return DATASETS.build_named(name, args, f"{mode}.dataset", **extra)
 
 
@@ -92,8 +97,8 @@ def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provide
         raise ConfigError(f"{mode}: {len(dataset)} samples give no batch of "
                           f"{opts['batch_size_per_card']} with drop_last; lower batch_size_per_card")
     workers = int(opts["num_workers"] if num_workers is None else num_workers)
-    check_collate(opts, dataset.transforms, mode)
-    loader = paddle.io.DataLoader(dataset, batch_sampler=sampler, collate_fn=get_collate(opts["collate_fn"]),
+    collate = collate_name(opts, dataset.transforms, mode)
+    loader = paddle.io.DataLoader(dataset, batch_sampler=sampler, collate_fn=get_collate(collate),
                                   num_workers=workers, use_shared_memory=bool(opts["use_shared_memory"]),
                                   return_list=True)
     return Data(dataset, sampler, loader)

@@ -62,10 +62,19 @@ def component_inputs(cfg: dict, charset=None) -> Inputs:
 
 
 def build_model(cfg: dict, charset=None):
+    """The model of ``Architecture``; a distillation sub-model's ``pretrained`` weights are loaded
+    right after building (strictly, except its ``allow_mismatch`` patterns)."""
     import_components()
     arch = dict(cfg["Architecture"])
     name = arch.pop("name", "BaseModel")
-    return ARCHITECTURES.build_named(name, arch, "Architecture", where="Architecture", charset=charset)
+    model = ARCHITECTURES.build_named(name, arch, "Architecture", where="Architecture", charset=charset)
+    for sub_name, sub in (arch.get("Models") or {}).items():
+        if isinstance(sub, dict) and sub.get("pretrained"):
+            from ppocr.engine.checkpoint import load_weights
+
+            load_weights(getattr(model, sub_name), sub["pretrained"], sub.get("allow_mismatch") or (),
+                         what=f"Architecture.Models.{sub_name}.pretrained")
+    return model
 
 
 def _section(cfg: dict, key: str) -> dict | None:
@@ -88,6 +97,53 @@ def build_postprocess(cfg: dict, inputs: Inputs):
 def build_metric(cfg: dict, inputs: Inputs):
     import_components()
     return METRICS.build(_section(cfg, "Metric"), "Metric", inputs.defaults, **inputs.provided)
+
+
+def resolve_weights(cfg: dict, explicit: str | None = None) -> tuple[str, str]:
+    """The weights a config means, as (path, where it came from): ``explicit`` (a command-line
+    ``--weights``), else ``Global.checkpoints``, else ``Global.pretrained_model`` -- PaddleOCR's
+    order. One rule for evaluation, export and inference."""
+    for value, what in ((explicit, "--weights"), (global_value(cfg, "checkpoints"), "Global.checkpoints"),
+                        (global_value(cfg, "pretrained_model"), "Global.pretrained_model")):
+        if value:
+            return str(value), what
+    raise ConfigError(f"{getattr(cfg, 'path', 'config')}: no weights given: set Global.checkpoints or "
+                      f"Global.pretrained_model (or pass them on the command line)")
+
+
+class Session:
+    """The built parts shared by training, evaluation, export and inference: the checked config,
+    the charset, the model, and the data, post-processing and metric built on demand."""
+
+    def __init__(self, cfg: dict, rank: int = 0, world_size: int = 1):
+        check_config(cfg)
+        self.cfg = cfg
+        self.rank, self.world_size = rank, world_size
+        self.charset = build_charset(cfg)
+        self.inputs = component_inputs(cfg, self.charset)
+        self.model = build_model(cfg, self.charset)
+        if global_value(cfg, "fast_row_conv"):
+            from ppocr.modeling.row_conv import enable_row_shortcut
+
+            enable_row_shortcut(self.model)
+
+    @property
+    def student(self):
+        """The sub-model to save with plain keys and to export (None for a plain model)."""
+        return getattr(self.model, "student", None)
+
+    def data(self, mode: str, num_workers: int | None = None):
+        from ppocr.data.loader import build_data
+
+        return build_data(self.cfg, mode, self.rank, self.world_size, self.inputs.provided,
+                          self.inputs.defaults, num_workers=num_workers)
+
+    def postprocess(self):
+        return build_postprocess(self.cfg, self.inputs)
+
+    def metric(self):
+        return build_metric(self.cfg, self.inputs)
+
 
 
 # -- checking without building ----------------------------------------------------------------

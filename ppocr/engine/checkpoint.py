@@ -53,7 +53,7 @@ def save_checkpoint(directory: str, model, optimizer=None, state: dict | None = 
     return directory
 
 
-def resolve_weights(path: str, prefer_student: bool = False) -> str:
+def weights_file(path: str, prefer_student: bool = False) -> str:
     """The ``.pdparams`` file behind a checkpoint directory, a file, or a PaddleOCR prefix."""
     if not path:
         raise CheckpointError("no weights path given")
@@ -106,7 +106,7 @@ def load_weights(model, path: str, allow_mismatch: list[str] | tuple = (), what:
     """Load weights strictly. Keys matching an ``allow_mismatch`` glob may be missing from the file,
     differ in shape (then they keep their fresh initialisation) or be unused; anything else that
     does not fit is a CheckpointError. Logs one summary line; returns the summary."""
-    file = resolve_weights(path, prefer_student)
+    file = weights_file(path, prefer_student)
     file_sd = read_weights(file)
     model_sd = model.state_dict()
     file_sd, prefix = _strip_prefix(set(model_sd), file_sd)

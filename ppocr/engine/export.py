@@ -7,7 +7,6 @@ labels or dictionary) and, with ``onnx=True``, ``inference.onnx``.
 
 from __future__ import annotations
 
-import copy
 import os
 
 import paddle
@@ -16,16 +15,13 @@ from paddle import nn
 from paddle.static import InputSpec
 
 from ppocr.config import Config, global_value
+from ppocr.data.transforms.base import inference_transforms, input_shape
 from ppocr.engine.checkpoint import load_weights
 from ppocr.engine.onnx_export import export_onnx, require_paddle2onnx
 from ppocr.errors import ConfigError
 from ppocr.postprocess.distillation_postprocess import plain_postprocess_config
 from ppocr.utils.io import atomic_write_text
 from ppocr.utils.logging import get_logger
-
-# Transforms that only exist to turn labels into training targets: not run at inference.
-TRAINING_ONLY = ("LabelEncode", "MakeBorderMap", "MakeShrinkMap", "KeepKeys", "RecConAug", "RecAug",
-                 "CopyPaste", "IaaAugment", "EastRandomCropData", "BaseDataAugmentation", "RandAugment")
 
 
 class InferenceNet(nn.Layer):
@@ -40,49 +36,34 @@ class InferenceNet(nn.Layer):
         return self.model({"image": x})[self.key]
 
 
-def inference_transforms(cfg: dict) -> list:
-    """Eval transforms minus the label and augmentation steps, ending with the keys inference needs."""
-    items = copy.deepcopy(((cfg.get("Eval") or {}).get("dataset") or {}).get("transforms") or [])
-    out = []
-    for item in items:
-        name = next(iter(item)) if isinstance(item, dict) else str(item)
-        if any(tag in name for tag in TRAINING_ONLY):
-            continue
-        out.append(item if isinstance(item, dict) else {item: None})
-    keep = ["image", "shape"] if any("DetResizeForTest" in it for it in out) else ["image"]
-    out.append({"KeepKeys": {"keep_keys": keep}})
-    return out
+def inference_preprocess(cfg: dict) -> list:
+    """The Eval transforms as inference runs them: without the steps that declare themselves
+    ``training_only`` (labels, augmentation), ending with the keys inference needs."""
+    return inference_transforms(((cfg.get("Eval") or {}).get("dataset") or {}).get("transforms"))
+
+
+# the model input by model type where no transform declares one
+DEFAULT_INPUT = {"cls": [3, 48, 192], "rec": [3, 48, -1], "det": [3, -1, -1]}
 
 
 def input_spec(model_type: str, transforms: list) -> list[int]:
-    """[N, C, H, W] with -1 for dynamic sizes."""
-    for item in transforms:
-        (name, args), = item.items()
-        shape = (args or {}).get("image_shape")
-        if name in ("ClsResizeImg",) and shape:
-            return [-1, *[int(v) for v in shape]]
-        if name == "RecResizeImg" and shape:
-            return [-1, int(shape[0]), int(shape[1]), -1]
-    if model_type == "cls":
-        return [-1, 3, 48, 192]
-    if model_type == "rec":
-        return [-1, 3, 48, -1]
-    return [-1, 3, -1, -1]
+    """[N, C, H, W] with -1 for dynamic sizes, as the transforms declare it (``input_shape``)."""
+    return [-1, *(input_shape(transforms, exported=True) or DEFAULT_INPUT.get(model_type, [3, -1, -1]))]
 
 
 def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_name: str | None = None,
                  onnx: bool = False) -> dict:
     """Returns the inference.yml content. ``model_name`` picks a distillation sub-model (default:
     the student)."""
-    from ppocr.engine.run import Session
+    from ppocr.engine.builder import Session, resolve_weights
 
     if onnx:
         require_paddle2onnx()  # before anything is written
     paddle.set_device("cpu")
     session = Session(cfg)
-    weights = weights or global_value(cfg, "pretrained_model") or global_value(cfg, "checkpoints")
-    if weights:
-        load_weights(session.model, weights, what="weights")
+    if weights or global_value(cfg, "checkpoints") or global_value(cfg, "pretrained_model"):
+        path, what = resolve_weights(cfg, weights)
+        load_weights(session.model, path, what=what)
     else:
         get_logger().warning("exporting a model with freshly initialised weights (no "
                              "Global.pretrained_model / checkpoints given)")
@@ -96,7 +77,7 @@ def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_na
         model_name = model.student_name
         model = session.student
     model.eval()
-    transforms = inference_transforms(cfg)
+    transforms = inference_preprocess(cfg)
     shape = input_spec(session.cfg["Architecture"]["model_type"], transforms)
     net = InferenceNet(model, model.export_key)
     net.eval()

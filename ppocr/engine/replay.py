@@ -5,7 +5,7 @@ from a formula of its key, dropout is switched off, fixed batches are fed for a 
 10 iterations per epoch, and after each iteration the losses, the lr and (sum, abs_sum, sum_sq) of
 every state-dict tensor are compared with PaddleOCR's own figures.
 
-The run is assembled by the same code as ``tools/train.py`` (:class:`ppocr.engine.run.Session`,
+The run is assembled by the same code as ``tools/train.py`` (:class:`ppocr.engine.builder.Session`,
 :func:`ppocr.engine.run.build_training`) and every iteration is :meth:`Trainer.run_step`; this module
 adds only the starting point, the batches and the comparison (:mod:`ppocr.engine.replay_compare`).
 """
@@ -23,6 +23,7 @@ from paddle import nn
 from paddle.nn.layer.rnn import RNNBase
 
 from ppocr.config import global_value
+from ppocr.engine.builder import Session
 from ppocr.engine.distributed import unwrap
 from ppocr.engine.replay_compare import (
     LR_TOL,
@@ -33,8 +34,8 @@ from ppocr.engine.replay_compare import (
     compare_stats,
     rel_diff,
 )
-from ppocr.engine.run import Session, build_training, run_length, seed_everything
-from ppocr.engine.trainer import Trainer
+from ppocr.engine.run import build_training, run_length, seed_everything
+from ppocr.engine.trainer import Schedule, Trainer, TrainState
 from ppocr.errors import ConfigError
 
 STEPS_PER_EPOCH = 10  # the protocol's, when a trajectory file does not give its own
@@ -262,8 +263,7 @@ def replay(cfg, golden: Golden, log=print) -> Replay:
     per_epoch = golden.steps_per_epoch
     epoch_num, total_steps = run_length(cfg, per_epoch)
     training = build_training(cfg, session, per_epoch, total_steps)
-    trainer = Trainer(training.model, training.loss_fn, training.optimizer, training.lr_scheduler, None,
-                      total_steps, per_epoch, epoch_num, seed, [], training.amp)
+    trainer = Trainer(training, None, Schedule(total_steps, per_epoch, epoch_num), TrainState(seed=seed))
     tol = Tolerances(golden.spread(), golden.steps)
 
     setup = StepReport("setup")

@@ -6,16 +6,14 @@ import os
 import random
 import signal
 import threading
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import paddle
 
 from ppocr.config import Config, global_value
-from ppocr.data.loader import build_data
 from ppocr.engine import builder
 from ppocr.engine.amp import build_amp
+from ppocr.engine.builder import Session, resolve_weights
 from ppocr.engine.checkpoint import load_optimizer, load_weights, read_state, resolve_checkpoint_dir
 from ppocr.engine.distributed import DistEnv, init_distributed, unwrap, wrap_model
 from ppocr.engine.evaluator import evaluate
@@ -23,7 +21,7 @@ from ppocr.engine.hooks.checkpointing import CheckpointHook
 from ppocr.engine.hooks.data_health import DataHealthHook
 from ppocr.engine.hooks.evaluation import EvalHook, parse_eval_step
 from ppocr.engine.hooks.logger import ConsoleSink, JsonlSink, LoggerHook, Recorder, VisualDLSink
-from ppocr.engine.trainer import Trainer, TrainState
+from ppocr.engine.trainer import Schedule, Trainer, Training, TrainState
 from ppocr.errors import ConfigError
 from ppocr.optimizer import build_optimizer
 from ppocr.utils.logging import get_logger
@@ -45,50 +43,6 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     paddle.seed(seed)
-
-
-class Session:
-    """The built parts shared by training, evaluation, export and inference."""
-
-    def __init__(self, cfg: Config, env: DistEnv | None = None):
-        builder.check_config(cfg)
-        self.cfg = cfg
-        self.env = env or DistEnv()
-        self.charset = builder.build_charset(cfg)
-        self.inputs = builder.component_inputs(cfg, self.charset)
-        self.model = builder.build_model(cfg, self.charset)
-        if global_value(cfg, "fast_row_conv"):
-            from ppocr.modeling.row_conv import enable_row_shortcut
-
-            enable_row_shortcut(self.model)
-
-    @property
-    def student(self):
-        """The sub-model to save with plain keys and to export (None for a plain model)."""
-        return getattr(self.model, "student", None)
-
-    def data(self, mode: str, num_workers: int | None = None):
-        return build_data(self.cfg, mode, self.env.rank, self.env.world_size, self.inputs.provided,
-                          self.inputs.defaults, num_workers=num_workers)
-
-    def postprocess(self):
-        return builder.build_postprocess(self.cfg, self.inputs)
-
-    def metric(self):
-        return builder.build_metric(self.cfg, self.inputs)
-
-
-@dataclass
-class Training:
-    """What a training step needs besides the batch: the (AMP-decorated) model, optimizer, LR
-    schedule, loss and AMP state. Built once by :func:`build_training`, for ``train`` and for
-    ``tools/replay_trajectory.py`` alike."""
-
-    model: Any
-    optimizer: Any
-    lr_scheduler: Any
-    loss_fn: Any
-    amp: Any
 
 
 def run_length(cfg: Config, steps_per_epoch: int) -> tuple[int, int]:
@@ -137,7 +91,7 @@ def train(cfg: Config) -> TrainState:
     setup_device(cfg, env)
     seed = int(global_value(cfg, "seed"))
     seed_everything(seed)
-    session = Session(cfg, env)
+    session = Session(cfg, env.rank, env.world_size)
     model = session.model
 
     if global_value(cfg, "pretrained_model") and not global_value(cfg, "checkpoints"):
@@ -194,9 +148,8 @@ def train(cfg: Config) -> TrainState:
     if ckpt_hook:
         hooks.append(ckpt_hook)  # last: `latest` then carries the best metric just computed
 
-    trainer = Trainer(ddp_model, loss_fn, optimizer, lr_scheduler, train_data, total_steps,
-                      steps_per_epoch, epoch_num, seed, hooks, amp, env.world_size)
-    trainer.state = state
+    trainer = Trainer(Training(ddp_model, optimizer, lr_scheduler, loss_fn, amp), train_data,
+                      Schedule(total_steps, steps_per_epoch, epoch_num), state, hooks)
     log.info(f"training {type(unwrap(model)).__name__} ({cfg['Architecture'].get('algorithm', '')}): "
              f"{len(train_data.dataset)} samples, {steps_per_epoch} steps/epoch, {total_steps} steps, "
              f"{env.world_size} process(es)")
@@ -214,12 +167,9 @@ def evaluate_config(cfg: Config, weights: str | None = None) -> dict:
     """tools/eval.py: evaluate ``weights`` (default Global.checkpoints or pretrained_model)."""
     env = init_distributed()
     setup_device(cfg, env)
-    session = Session(cfg, env)
-    path = weights or global_value(cfg, "checkpoints") or global_value(cfg, "pretrained_model")
-    if not path:
-        raise ConfigError(f"{cfg.path}: give the weights to evaluate with Global.checkpoints or "
-                          f"Global.pretrained_model")
-    load_weights(session.model, path, what="weights")
+    session = Session(cfg, env.rank, env.world_size)
+    path, what = resolve_weights(cfg, weights)
+    load_weights(session.model, path, what=what)
     data = session.data("Eval")
     metrics = evaluate(wrap_model(session.model, env), data.loader, session.postprocess(),
                        session.metric(), env)

@@ -1,8 +1,8 @@
 """The training loop. It runs steps and calls hooks; it never asks which algorithm it trains.
 
-Hooks (``ppocr/engine/hooks``) are assembled in :func:`ppocr.engine.run.build_trainer` in a fixed,
-commented order and get the trainer at ``before_train``, ``after_step``, ``after_epoch`` and
-``after_train``.
+Hooks (:class:`ppocr.engine.hooks.base.Hook` subclasses) are assembled in
+:func:`ppocr.engine.run.train` in a fixed, commented order and get the trainer at ``before_train``,
+``after_step``, ``after_epoch`` and ``after_train``.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import paddle
 
 from ppocr.data.datasets.base import BAD_KEY, FILTERED_KEY
 from ppocr.data.sampler import sample_seed_step
+from ppocr.engine.hooks.base import Hook
 
 # paddle's BatchNorm1D/2D/3D (the SVTR neck's ConvBNAct) warn on every training forward that they
 # "now always track global mean and variance" (a Paddle 2.0 notice, not about this run)
@@ -44,21 +46,45 @@ class TrainState:
         return cls(**known)
 
 
+@dataclass
+class Training:
+    """What a training step needs besides the batch: the (AMP-decorated) model, optimizer, LR
+    schedule, loss and AMP state (``ppocr.engine.run.build_training`` builds it)."""
+
+    model: Any
+    optimizer: Any
+    lr_scheduler: Any
+    loss_fn: Any
+    amp: Any = None  # ppocr.engine.amp.Amp or None
+
+
+@dataclass
+class Schedule:
+    total_steps: int       # stop after this many batches
+    steps_per_epoch: int
+    epoch_num: int
+
+
 class Trainer:
-    def __init__(self, model, loss_fn, optimizer, lr_scheduler, data, total_steps: int,
-                 steps_per_epoch: int, epoch_num: int, seed: int, hooks: list, amp=None,
-                 world_size: int = 1):
-        self.model = model
-        self.loss_fn = loss_fn
-        self.optimizer = optimizer
-        self.lr_scheduler = lr_scheduler
-        self.data = data                  # ppocr.data.loader.Data for Train
-        self.total_steps = total_steps    # stop after this many batches
-        self.steps_per_epoch = steps_per_epoch
-        self.epoch_num = epoch_num
-        self.hooks = hooks
-        self.amp = amp                    # ppocr.engine.amp.Amp or None
-        self.state = TrainState(seed=seed, world_size=world_size)
+    """``Trainer(training, data, schedule, state, hooks).train()``; ``run_step(batch)`` alone is one
+    iteration (tools/replay_trajectory.py drives it with fixed batches)."""
+
+    def __init__(self, training: Training, data, schedule: Schedule, state: TrainState,
+                 hooks: list[Hook] = ()):
+        for hook in hooks:
+            if not isinstance(hook, Hook):
+                raise TypeError(f"{type(hook).__name__} is not a ppocr.engine.hooks.base.Hook")
+        self.model = training.model
+        self.loss_fn = training.loss_fn
+        self.optimizer = training.optimizer
+        self.lr_scheduler = training.lr_scheduler
+        self.amp = training.amp
+        self.data = data                  # ppocr.data.loader.Data for Train (None: run_step only)
+        self.total_steps = schedule.total_steps
+        self.steps_per_epoch = schedule.steps_per_epoch
+        self.epoch_num = schedule.epoch_num
+        self.hooks = list(hooks)
+        self.state = state
         self.last_losses: dict[str, float] = {}  # each loss entry as a number (a vector's mean)
         self.last_loss_terms: dict = {}          # the loss dict as the loss returned it
         self.last_outputs = None
@@ -71,7 +97,7 @@ class Trainer:
 
     def _call(self, event: str) -> None:
         for hook in self.hooks:
-            getattr(hook, event, lambda trainer: None)(self)
+            getattr(hook, event)(self)
 
     @property
     def done(self) -> bool:

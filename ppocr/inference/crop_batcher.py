@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ppocr.data.transforms.base import input_shape
 from ppocr.data.transforms.rec_resize import rec_resize_norm
 from ppocr.errors import ConfigError, DataError
 from ppocr.inference.images import as_bgr
@@ -36,13 +37,10 @@ def batch_width(crops: list, image_shape) -> int:
 
 
 def model_line_shape(predictor) -> tuple[int, int, int] | None:
-    """[C, H, W] of the RecResizeImg / ClsResizeImg step in the model's pre-processing, if any."""
-    for item in predictor.info.get("PreProcess") or []:
-        if isinstance(item, dict) and len(item) == 1:
-            (name, args), = item.items()
-            if name in ("RecResizeImg", "ClsResizeImg") and (args or {}).get("image_shape"):
-                return tuple(int(v) for v in args["image_shape"])
-    return None
+    """[C, H, W] of the line model's input as its pre-processing declares it (rec: the height and
+    the minimum batch width)."""
+    shape = input_shape(predictor.info.get("PreProcess"))
+    return tuple(shape) if shape else None
 
 
 class CropBatcher:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ppocr.engine.predictor import Predictor
+from ppocr.inference.predictor import Predictor
 
 
 def ort_runner(onnx_path: str, cpu_threads: int = 0):

@@ -75,19 +75,17 @@ class Predictor:
         import paddle
 
         from ppocr.config import global_value
+        from ppocr.engine.builder import Session, resolve_weights
         from ppocr.engine.checkpoint import load_weights
-        from ppocr.engine.export import inference_transforms, input_spec
-        from ppocr.engine.run import Session
+        from ppocr.engine.export import inference_preprocess, input_spec
         from ppocr.postprocess.distillation_postprocess import plain_postprocess_config
 
         session = Session(cfg)
-        weights = weights or global_value(cfg, "pretrained_model") or global_value(cfg, "checkpoints")
-        if not weights:
-            raise CheckpointError(f"{cfg.path}: no weights (set Global.pretrained_model or checkpoints)")
-        load_weights(session.model, weights, what="weights")
+        path, what = resolve_weights(cfg, weights)
+        load_weights(session.model, path, what=what)
         model = getattr(session.model, model_name) if model_name else (session.student or session.model)
         model.eval()
-        transforms = inference_transforms(cfg)
+        transforms = inference_preprocess(cfg)
         info = {"model_type": cfg["Architecture"]["model_type"], "PreProcess": transforms,
                 "PostProcess": plain_postprocess_config(cfg.get("PostProcess")), "label_list": global_value(cfg, "label_list"),
                 "max_text_length": global_value(cfg, "max_text_length"),

@@ -4,7 +4,7 @@ Defaults are PaddleOCR 2.x's for PP-OCRv3 (the ``paddleocr`` CLI, tools/infer/pr
 det resized so its longer side is at most 960 (``max``), DB thresh 0.3 / box_thresh 0.6 /
 unclip 1.5 / fast score / no dilation, direction classifier off unless asked for (thresh 0.9,
 batch 6), rec batched 6 by aspect ratio at height 48 and width >= 320, lines scoring below 0.5
-dropped. Each stage is a :class:`~ppocr.engine.predictor.Predictor` from an export directory or a
+dropped. Each stage is a :class:`~ppocr.inference.predictor.Predictor` from an export directory or a
 checkpoint + config; without either, the imported released model under ``pretrained/``.
 """
 
@@ -18,12 +18,13 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from ppocr.engine.predictor import Predictor
+from ppocr.data.transforms.base import with_inference_params
 from ppocr.errors import CheckpointError, ConfigError
 from ppocr.inference.boxes import crop_box, reading_order, tidy_boxes
 from ppocr.inference.crop_batcher import CropBatcher
 from ppocr.inference.images import as_bgr
 from ppocr.inference.params import SystemParams
+from ppocr.inference.predictor import Predictor
 from ppocr.postprocess.db_postprocess import DBPostProcess
 
 PRETRAINED = {"det": "ppocrv3_det", "rec": "ppocrv3_rec", "cls": "ppocrv3_cls"}
@@ -72,18 +73,11 @@ def load_stage(kind: str, model_dir: str | None = None, config: str | None = Non
 
 
 def with_det_resize(det: Predictor, params: SystemParams) -> Predictor:
-    """The detector with its DetResizeForTest step set to the system's limit (whatever the
-    training config said: PP-OCRv3's det config evaluates at 736 / min, the system runs 960 / max)."""
-    items, found = [], False
-    for item in det.info.get("PreProcess") or []:
-        if isinstance(item, dict) and next(iter(item)) == "DetResizeForTest":
-            item = {"DetResizeForTest": {"limit_side_len": params.det_limit_side_len,
-                                         "limit_type": params.det_limit_type}}
-            found = True
-        items.append(item)
-    if not found:
-        raise ConfigError("the det model's pre-processing has no DetResizeForTest step "
-                          f"(it has {[next(iter(i)) for i in items]})")
+    """The detector with its resize limit set to the system's (whatever the training config said:
+    PP-OCRv3's det config evaluates at 736 / min, the system runs 960 / max); the transform that
+    takes it declares so (``inference_params``)."""
+    items = with_inference_params(det.info.get("PreProcess"), "the det model's PreProcess",
+                                  limit_side_len=params.det_limit_side_len, limit_type=params.det_limit_type)
     return Predictor({**det.info, "PreProcess": items}, det.run, det.charset)
 
 

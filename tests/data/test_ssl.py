@@ -9,7 +9,7 @@ import pytest
 from ppocr.data.collate import collate, get_collate, ssl_rotate_collate
 from ppocr.data.datasets.base import BAD_KEY
 from ppocr.data.datasets.unlabeled import UnlabeledImageDataSet
-from ppocr.data.loader import build_data, check_collate, loader_options
+from ppocr.data.loader import build_data, collate_name, loader_options
 from ppocr.data.transforms import build_transforms
 from ppocr.data.transforms.ssl_rotate import SSLRotateResize
 from ppocr.errors import ConfigError, DataError
@@ -79,11 +79,13 @@ def test_collate_fn_option_is_checked():
                                           "'SSLRotate'; did you mean 'SSLRotateCollate'"):
         loader_options({"loader": {"collate_fn": "SSLRotate"}}, "Train")
     ops = build_transforms([{"SSLRotateResize": {"image_shape": [3, 8, 8]}}], "x")
-    with pytest.raises(ConfigError, match="Eval.loader.collate_fn: SSLRotateResize makes several images "
-                                          "per sample; set collate_fn: SSLRotateCollate"):
-        check_collate(loader_options({"loader": {}}, "Eval"), ops, "Eval")
+    # the transform declares the collate its several images per sample need: taken when not given
+    assert collate_name(loader_options({"loader": {}}, "Eval"), ops, "Eval") == "SSLRotateCollate"
+    with pytest.raises(ConfigError, match="Eval.loader.collate_fn: SSLRotateResize needs collate_fn: "
+                                          "SSLRotateCollate \\(got 'default'\\)"):
+        collate_name(loader_options({"loader": {"collate_fn": "default"}}, "Eval"), ops, "Eval")
     test_mode = build_transforms([{"SSLRotateResize": {"image_shape": [3, 8, 8], "mode": "test"}}], "x")
-    check_collate(loader_options({"loader": {}}, "Eval"), test_mode, "Eval")  # one image: default is fine
+    assert collate_name(loader_options({"loader": {}}, "Eval"), test_mode, "Eval") is None  # one image
 
 
 def write_lines(folder, names, corrupt=()):

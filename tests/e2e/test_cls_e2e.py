@@ -53,8 +53,8 @@ def test_eval_tool_reports_accuracy(trained, cls_data):
 
 def test_export_and_infer_agree_with_dygraph(trained, cls_data, tmp_path):
     from ppocr.config import load_config
-    from ppocr.engine.predictor import Predictor
     from ppocr.inference.images import list_images, read_bytes
+    from ppocr.inference.predictor import Predictor
 
     export_dir = tmp_path / "infer"
     ck = str(trained["out"] / "best_accuracy")

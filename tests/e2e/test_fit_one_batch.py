@@ -9,8 +9,9 @@ import pytest
 from helpers import REPO, write_cls_set, write_rec_sets
 
 from ppocr.config import load_config
-from ppocr.engine.run import Session, build_training, seed_everything
-from ppocr.engine.trainer import Trainer
+from ppocr.engine.builder import Session
+from ppocr.engine.run import build_training, seed_everything
+from ppocr.engine.trainer import Schedule, Trainer, TrainState
 
 pytestmark = pytest.mark.slow
 
@@ -24,8 +25,7 @@ def fit(config: str, data, batch_size: int, steps: int, lr: float, extra=()) -> 
     session = Session(cfg)
     batch = next(iter(session.data("Train").loader))
     parts = build_training(cfg, session, 1, steps)
-    trainer = Trainer(parts.model, parts.loss_fn, parts.optimizer, parts.lr_scheduler, None, steps, 1, steps,
-                      1, [], parts.amp)
+    trainer = Trainer(parts, None, Schedule(steps, 1, steps), TrainState(seed=1))
     trainer.model.train()
     losses = []
     for _ in range(steps):
@@ -45,7 +45,7 @@ def test_classifier_fits_one_batch(tmp_path):
 
 
 def test_det_student_fits_one_batch(tmp_path):
-    from ppocr.data.synth import make_det_set
+    from ppocr_synth import make_det_set
 
     make_det_set(str(tmp_path / "det"), 2, seed=1, height=160, width=160, max_len=8)
     losses = fit("configs/det/ppocrv3_det_student.yml", tmp_path / "det", 2, 60, 3e-3,

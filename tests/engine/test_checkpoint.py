@@ -9,8 +9,8 @@ from ppocr.engine.checkpoint import (
     load_weights,
     read_state,
     resolve_checkpoint_dir,
-    resolve_weights,
     save_checkpoint,
+    weights_file,
 )
 from ppocr.errors import CheckpointError
 
@@ -50,15 +50,15 @@ def test_interrupted_replace_falls_back_to_old_copy(tmp_path):
     save_checkpoint(d, Net(), None, {"epoch": 1})
     os.rename(d, d + ".old")  # a crash between the two renames
     assert resolve_checkpoint_dir(d) == d + ".old"
-    assert resolve_weights(d).endswith("latest.old/model.pdparams")
+    assert weights_file(d).endswith("latest.old/model.pdparams")
 
 
 def test_weights_path_forms(tmp_path):
     net = Net()
     paddle.save(net.state_dict(), str(tmp_path / "best_accuracy.pdparams"))
-    assert resolve_weights(str(tmp_path / "best_accuracy")).endswith("best_accuracy.pdparams")
+    assert weights_file(str(tmp_path / "best_accuracy")).endswith("best_accuracy.pdparams")
     with pytest.raises(CheckpointError, match="weights not found"):
-        resolve_weights(str(tmp_path / "nothing"))
+        weights_file(str(tmp_path / "nothing"))
     with pytest.raises(CheckpointError, match="needs a checkpoint directory"):
         resolve_checkpoint_dir(str(tmp_path / "best_accuracy"))
 

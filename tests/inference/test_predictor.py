@@ -9,9 +9,9 @@ import pytest
 from helpers import REPO
 
 from ppocr.config import load_config
-from ppocr.engine import predictor as predictor_module
 from ppocr.engine.export import export_model
-from ppocr.engine.predictor import Predictor, configure, wants_gpu
+from ppocr.inference import predictor as predictor_module
+from ppocr.inference.predictor import Predictor, configure, wants_gpu
 
 CONFIGS = {"cls": "configs/cls/ppocrv3_cls.yml", "det": "configs/det/ppocrv3_det_student.yml"}
 INPUTS = {"cls": (2, 3, 48, 192), "det": (1, 3, 96, 128)}

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ppocr.data.pseudo_label import Filters, PseudoLabeler, charset_filter, crop_items, histogram
 from ppocr.errors import ConfigError
+from ppocr.inference.pseudo_label import Filters, PseudoLabeler, charset_filter, crop_items, histogram
 
 # what the stand-in recogniser reads in each "image" (the image is its own path here)
 TRUTH = {"a.png": ("HELLO", 0.99), "b.png": ("W0RLD", 0.42), "c.png": (" ok ", 0.97), "d.png": ("", 0.99),

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from inference.stubs import StubLineModel, crop
 
-from ppocr.engine.predictor import Predictor
 from ppocr.errors import ConfigError
 from ppocr.inference.params import SystemParams
+from ppocr.inference.predictor import Predictor
 from ppocr.inference.system import OCRLine, TextSystem
 
 DET_PREPROCESS = [

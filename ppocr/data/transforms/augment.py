@@ -35,6 +35,8 @@ class _CropRows(A.ImageOnlyTransform):
 
 @TRANSFORMS.register
 class BaseDataAugmentation:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __init__(self, crop_prob: float = 0.4, reverse_prob: float = 0.4, noise_prob: float = 0.4,
                  jitter_prob: float = 0.4, blur_prob: float = 0.4, hsv_aug_prob: float = 0.4):
         self.pipeline = A.Compose([
@@ -56,6 +58,8 @@ class BaseDataAugmentation:
 
 @TRANSFORMS.register
 class RandAugment:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __init__(self, num_layers: int = 2, magnitude: int = 5, prob: float = 0.5):
         m = max(0.0, min(float(magnitude), 10.0)) / 10.0
         ops = [

@@ -10,6 +10,17 @@ sample from (seed, epoch, index), so augmentation is reproducible, resumable and
 the number of loader workers.
 A transform that needs other samples (TextConAug) sets ``ext_data_num``; the dataset then adds
 ``data['ext_data']``: that many other samples, run through the transforms before this one.
+
+A transform class describes itself to export and inference (which never match transform names):
+- ``training_only = True``: it makes training targets or augments; inference drops it.
+- ``inference_keys``: the sample keys inference needs after it (default ``("image",)``;
+  DetResizeForTest adds ``shape``, which the box post-processing reads).
+- ``input_shape(args) -> [C, H, W] | None`` (a static method over its config arguments): the model
+  input it produces; ``varying_axes``: those of C, H, W that vary at inference (RecResizeImg: the
+  width). Export takes the exported input shape from them, the line batcher the line size.
+- ``inference_params``: arguments an inference tool may set (DetResizeForTest's limit), see
+  :func:`with_inference_params`.
+- an instance's ``collate_fn``: the loader collate its output needs (None: the default).
 """
 
 from __future__ import annotations
@@ -66,3 +77,57 @@ def build_transforms(items: list | None, where: str, defaults: dict | None = Non
             raise ConfigError(f"{at}.{name}: arguments must be a mapping, got {args!r}")
         ops.append(TRANSFORMS.build_named(name, args, f"{at}.{name}", defaults, **provided))
     return Compose(ops)
+
+
+# -- what transforms declare ----------------------------------------------------------------------
+def _items(items: list | None) -> list[tuple[str, dict, type]]:
+    out = []
+    for item in items or []:
+        if isinstance(item, str):
+            item = {item: None}
+        (name, args), = item.items()
+        out.append((name, dict(args or {}), TRANSFORMS.get(name, "transforms")))
+    return out
+
+
+def inference_transforms(items: list | None) -> list:
+    """A transform list (config form) for inference: the steps that are not ``training_only``,
+    ending with a KeepKeys of the keys they declare (``inference_keys``)."""
+    out, keys = [], ["image"]
+    for name, args, cls in _items(items):
+        if getattr(cls, "training_only", False):
+            continue
+        out.append({name: args or None})
+        keys += [k for k in getattr(cls, "inference_keys", ()) if k not in keys]
+    out.append({"KeepKeys": {"keep_keys": keys}})
+    return out
+
+
+def input_shape(items: list | None, exported: bool = False) -> list[int] | None:
+    """[C, H, W] of the model input the transforms produce, from the last transform that declares
+    one (None when none does); ``exported``: -1 on the axes that vary at inference."""
+    shape = None
+    for _, args, cls in _items(items):
+        fn = getattr(cls, "input_shape", None)
+        found = fn(args) if fn is not None else None
+        if found is not None:
+            shape = [int(v) for v in found]
+            if exported:
+                for axis in getattr(cls, "varying_axes", ()):
+                    shape[axis] = -1
+    return shape
+
+
+def with_inference_params(items: list | None, where: str = "PreProcess", **params: Any) -> list:
+    """``items`` with ``params`` set on every transform that declares them all in
+    ``inference_params`` (e.g. the detector's resize limit); an error if none does."""
+    out, found = [], False
+    for name, args, cls in _items(items):
+        if set(params) <= set(getattr(cls, "inference_params", ())):
+            args = {**args, **params}
+            found = True
+        out.append({name: args or None})
+    if not found:
+        raise ConfigError(f"{where}: no transform takes {', '.join(sorted(params))} "
+                          f"(has {', '.join(name for name, _, _ in _items(items))})")
+    return out

@@ -11,6 +11,7 @@ from ppocr.registry import TRANSFORMS
 @TRANSFORMS.register
 class ClsLabelEncode:
     """``data['label']`` ('0' / '180') -> its index in ``Global.label_list`` (provided)."""
+    training_only = True  # training targets or augmentation: not run at inference
 
     def __init__(self, label_list: list | None = None):
         if not label_list:
@@ -27,6 +28,10 @@ class ClsLabelEncode:
 
 @TRANSFORMS.register
 class ClsResizeImg:
+    @staticmethod
+    def input_shape(args: dict) -> list[int] | None:
+        return list(args["image_shape"]) if args.get("image_shape") else None
+
     def __init__(self, image_shape: list[int]):
         if len(image_shape) != 3:
             raise ConfigError(f"ClsResizeImg.image_shape: expected [C, H, W], got {image_shape}")

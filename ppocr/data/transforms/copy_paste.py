@@ -120,6 +120,8 @@ def pad_points(polys: list[np.ndarray]) -> np.ndarray:
 
 @TRANSFORMS.register
 class CopyPaste:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __init__(self, objects_paste_ratio: float = 0.2, limit_paste: bool = True, ext_data_num: int = 1):
         if not 0 <= objects_paste_ratio <= 1:
             raise ConfigError(f"CopyPaste.objects_paste_ratio: expected a value in [0, 1], got {objects_paste_ratio!r}")

@@ -41,6 +41,8 @@ def _points(box, n: int) -> list[list[float]]:
 
 @TRANSFORMS.register
 class DetLabelEncode:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __call__(self, data: dict) -> dict | None:
         try:
             boxes = json.loads(data["label"])

@@ -33,6 +33,9 @@ def _positive(value, key: str) -> None:
 
 @TRANSFORMS.register
 class DetResizeForTest:
+    inference_keys = ("image", "shape")  # the box post-processing maps boxes back with `shape`
+    inference_params = ("limit_side_len", "limit_type")  # the OCR system sets its own limit
+
     def __init__(self, limit_side_len: int | None = None, limit_type: str = "min",
                  image_shape: list[int] | None = None, keep_ratio: bool = False,
                  resize_long: int | None = None):

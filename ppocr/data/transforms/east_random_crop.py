@@ -64,6 +64,8 @@ def crop_area(h: int, w: int, care_polys: np.ndarray, min_side_ratio: float,
 
 @TRANSFORMS.register
 class EastRandomCropData:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __init__(self, size: list[int] | tuple[int, int] = (640, 640), max_tries: int = 10,
                  min_crop_side_ratio: float = 0.1, keep_ratio: bool = True):
         if not (isinstance(size, (list, tuple)) and len(size) == 2 and all(

@@ -118,6 +118,8 @@ def build_pipeline(augmenter_args: list) -> A.Compose | None:
 
 @TRANSFORMS.register
 class IaaAugment:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __init__(self, augmenter_args: list | None = None):
         self.pipeline = build_pipeline(DEFAULT_ARGS if augmenter_args is None else augmenter_args)
 

@@ -18,6 +18,7 @@ class ToCHWImage:
 @TRANSFORMS.register
 class KeepKeys:
     """Keep only ``keep_keys`` (the batch stays a dict keyed by name, never a positional list)."""
+    training_only = True  # keeps the training keys; inference keeps its own
 
     def __init__(self, keep_keys: list[str]):
         self.keep_keys = list(keep_keys)

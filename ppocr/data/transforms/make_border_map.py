@@ -106,6 +106,7 @@ def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_r
 @TRANSFORMS.register
 class MakeBorderMap:
     """Adds ``threshold_map`` and ``threshold_mask`` (H, W) float32; do-not-care polygons are skipped."""
+    training_only = True  # training targets or augmentation: not run at inference
 
     def __init__(self, shrink_ratio: float = 0.4, thresh_min: float = 0.3, thresh_max: float = 0.7):
         if not 0 < shrink_ratio < 1:

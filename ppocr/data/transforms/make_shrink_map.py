@@ -30,6 +30,7 @@ def signed_area(poly: np.ndarray) -> np.float32:
 @TRANSFORMS.register
 class MakeShrinkMap:
     """Adds ``shrink_map`` and ``shrink_mask`` (H, W) float32."""
+    training_only = True  # training targets or augmentation: not run at inference
 
     def __init__(self, min_text_size: int = 8, shrink_ratio: float = 0.4):
         if not 0 < shrink_ratio < 1:

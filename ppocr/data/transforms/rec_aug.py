@@ -21,6 +21,8 @@ from ppocr.registry import TRANSFORMS
 
 @TRANSFORMS.register
 class RecAug:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __init__(self, tia_prob: float = 0.4, crop_prob: float = 0.4, reverse_prob: float = 0.4,
                  noise_prob: float = 0.4, jitter_prob: float = 0.4, blur_prob: float = 0.4,
                  hsv_aug_prob: float = 0.4):

@@ -20,6 +20,8 @@ from ppocr.registry import TRANSFORMS
 
 @TRANSFORMS.register(aliases=("TextConAug",))
 class RecConAug:
+    training_only = True  # training targets or augmentation: not run at inference
+
     def __init__(self, prob: float = 0.5, image_shape: list[int] = (48, 320, 3),
                  max_text_length: int = 25, ext_data_num: int = 2):
         if isinstance(prob, bool) or not isinstance(prob, (int, float)) or not 0 <= prob <= 1:

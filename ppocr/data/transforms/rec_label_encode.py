@@ -26,6 +26,7 @@ _GLOBAL_KEYS = ("character_dict_path", "use_space_char")
 
 class RecLabelEncoder:
     """What the recognition label encoders share: checks, encoding, the unknown-character tally."""
+    training_only = True  # training targets or augmentation: not run at inference
 
     def __init__(self, charset: Charset, max_text_length: int = 25):
         who = type(self).__name__

@@ -50,6 +50,12 @@ def rec_resize_norm(img: np.ndarray, image_shape, padding: bool = True,
 
 @TRANSFORMS.register(ignored_keys=("character_dict_path",))
 class RecResizeImg:
+    varying_axes = (2,)  # a line keeps its aspect ratio at inference: the exported width varies
+
+    @staticmethod
+    def input_shape(args: dict) -> list[int] | None:
+        return list(args["image_shape"]) if args.get("image_shape") else None
+
     def __init__(self, image_shape: list[int], padding: bool = True, infer_mode: bool = False,
                  eval_mode: bool = False):
         if not isinstance(image_shape, (list, tuple)) or len(image_shape) != 3 or \

@@ -53,6 +53,11 @@ class SSLRotateResize:
         self.mode = mode
 
     @property
+    def collate_fn(self) -> str | None:
+        """Several images per sample are concatenated into the batch, not stacked."""
+        return "SSLRotateCollate" if self.images_per_sample > 1 else None
+
+    @property
     def images_per_sample(self) -> int:
         """How many model inputs one sample becomes (the loader checks its collate against it)."""
         if self.mode == "test":

@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 
 from ppocr.engine.checkpoint import save_checkpoint
+from ppocr.engine.hooks.base import Hook
 from ppocr.utils.logging import get_logger
 
 
-class CheckpointHook:
+class CheckpointHook(Hook):
+    api = ("save", "save_best")
+
     def __init__(self, out_dir: str, save_epoch_step: int, save_latest_step: int, model, config,
                  student=None, amp=None):
         self.out_dir = out_dir

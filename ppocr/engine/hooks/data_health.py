@@ -6,13 +6,14 @@ with a DataError when the bad share of the samples read exceeds ``Global.max_bad
 
 from __future__ import annotations
 
+from ppocr.engine.hooks.base import Hook
 from ppocr.errors import DataError
 from ppocr.utils.logging import get_logger
 
 MIN_READ = 100
 
 
-class DataHealthHook:
+class DataHealthHook(Hook):
     def __init__(self, max_ratio: float, where: str):
         self.max_ratio = float(max_ratio)
         self.where = where

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ppocr.engine.hooks.base import Hook
+
 
 def parse_eval_step(value) -> tuple[int, int]:
     """PaddleOCR writes ``[start, every]`` or a bare ``every``."""
@@ -20,7 +22,9 @@ def parse_eval_step(value) -> tuple[int, int]:
     return start, every
 
 
-class EvalHook:
+class EvalHook(Hook):
+    api = ("run",)
+
     def __init__(self, run_eval: Callable[[], dict], start: int, every: int, epoch_end: bool,
                  main_indicator: str, recorder, on_best: Callable | None = None):
         self.run_eval = run_eval

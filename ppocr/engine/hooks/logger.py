@@ -9,6 +9,7 @@ import json
 import os
 import time
 
+from ppocr.engine.hooks.base import Hook
 from ppocr.utils.logging import get_logger
 
 
@@ -59,7 +60,7 @@ def _fmt(v) -> str:
     return str(v)
 
 
-class LoggerHook:
+class LoggerHook(Hook):
     """Every ``print_batch_step``: smoothed loss terms, lr, samples/s, reader/batch cost, ETA, and
     (``cal_metric_during_train``) the metric on the last training batch."""
 

@@ -1,7 +1,8 @@
 """DistillationModel: named sub-models (Teacher, Student, Student2, ...) trained together.
 
-Each sub-model is a :class:`BaseModel` with two extra keys: ``pretrained`` (weights loaded right
-after building, strictly) and ``freeze_params`` (no gradients; run under ``no_grad``). Parameters are
+Each sub-model is a :class:`BaseModel` with two extra keys: ``pretrained`` (weights the builder,
+:func:`ppocr.engine.builder.build_model`, loads right after building, strictly) and ``freeze_params``
+(no gradients; run under ``no_grad``). Parameters are
 named ``<Sub>.backbone...`` as in PaddleOCR. ``forward`` returns ``{name: sub-model outputs}``.
 """
 
@@ -33,11 +34,6 @@ class DistillationModel(nn.Layer):
             args = {k: v for k, v in sub.items() if k not in ("pretrained", "freeze_params", "allow_mismatch")}
             args.setdefault("model_type", model_type)
             model = ARCHITECTURES.build_named("BaseModel", args, at, where=at, charset=charset)
-            if sub.get("pretrained"):
-                from ppocr.engine.checkpoint import load_weights
-
-                load_weights(model, sub["pretrained"], sub.get("allow_mismatch") or (),
-                             what=f"{at}.pretrained")
             if sub.get("freeze_params"):
                 for p in model.parameters():
                     p.stop_gradient = True
