@@ -41,7 +41,7 @@ test-fast: install
 # ruff, and the package layers (pyproject.toml [tool.importlinter]: no module imports a layer above
 # its own, so no package-level import cycle)
 lint: install
-	$(BIN)/ruff check ppocr tools tests bench
+	$(BIN)/ruff check ppocr ppocr_synth tools tests bench
 	$(BIN)/lint-imports --no-cache
 
 # Generated data sets under train_data/ (deterministic by seed).

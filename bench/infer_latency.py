@@ -41,7 +41,7 @@ def load_images(folder: str | None, tmp: str) -> tuple[str, list]:
     if folder is None and os.path.isdir(DOC_IMAGES):
         folder = DOC_IMAGES
     if folder is None:
-        from ppocr.data.synth.sets import make_det_set
+        from ppocr_synth import make_det_set
 
         make_det_set(os.path.join(tmp, "pages"), 8, seed=0, height=960, width=1280)
         folder = os.path.join(tmp, "pages", "images")

@@ -29,7 +29,7 @@ PRESETS = {  # name: (config, data kind, batch)
 
 
 def make_data(kind: str, root: str, num: int, det_size: int) -> str:
-    from ppocr.data.synth import make_cls_set, make_det_set, make_rec_set
+    from ppocr_synth import make_cls_set, make_det_set, make_rec_set
 
     out = os.path.join(root, kind)
     if not os.path.isdir(out):

@@ -52,7 +52,7 @@ def write_cls_set(root: Path, n: int, seed: int) -> Path:
 
 def write_rec_sets(root: Path, n_train: int, n_eval: int, **synth) -> Path:
     """Generated rec line sets ``root/train`` (seed 1) and ``root/eval`` (seed 2), PaddleOCR's format."""
-    from ppocr.data.synth import make_rec_set
+    from ppocr_synth import make_rec_set
 
     make_rec_set(str(root / "train"), n_train, seed=1, **synth)
     make_rec_set(str(root / "eval"), n_eval, seed=2, **synth)

@@ -18,7 +18,7 @@ DEFAULTS = {"rec": (48, None, 3, 20), "cls": (48, None, 1, 24), "det": (640, 640
 
 
 def main() -> None:
-    from ppocr.data.synth import STYLE_NAMES
+    from ppocr_synth import STYLE_NAMES
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", choices=sorted(DEFAULTS), help="det: pages with quads; rec: text-line "
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--dont_care", type=float, default=0.1,
                         help="det: share of lines drawn too small to read and labelled '###'")
     args = parser.parse_args()
-    from ppocr.data.synth import make_cls_set, make_det_set, make_rec_set
+    from ppocr_synth import make_cls_set, make_det_set, make_rec_set
 
     height, width, min_len, max_len = DEFAULTS[args.kind]
     def given(value, default):

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from ppocr.errors import DataError
+from ppocr.utils.fonts import dejavu_fonts, find_cjk_fonts, truetype
 from ppocr.utils.io import atomic_path
 
 
@@ -38,21 +39,17 @@ def draw_boxes(image: np.ndarray, points, color=(0, 0, 255)) -> np.ndarray:
 @functools.cache
 def find_font(path: str | None = None) -> str | None:
     """``path`` if given, else a font with Chinese glyphs installed on this system, else DejaVu
-    Sans, else None (ppocr.data.synth.fonts' discovery; nothing is downloaded)."""
+    Sans, else None (matplotlib's font list, see ppocr.utils.fonts; nothing is downloaded)."""
     if path:
         if not os.path.isfile(path):
             raise DataError(f"--vis_font_path: no such font file: {path}")
         return path
-    from ppocr.data.synth.fonts import dejavu_fonts, find_cjk_fonts
-
     found = find_cjk_fonts() or dejavu_fonts()
     return found[0] if found else None
 
 
 def _put_text(canvas: np.ndarray, lines, font_path: str) -> np.ndarray:
     from PIL import Image, ImageDraw
-
-    from ppocr.data.synth.fonts import truetype
 
     pil = Image.fromarray(canvas[:, :, ::-1])
     draw = ImageDraw.Draw(pil)

@@ -1,4 +1,4 @@
-"""Synthetic data (ppocr/data/synth, tools/synth_data.py): determinism, label formats, fonts, CLI."""
+"""Synthetic data (ppocr_synth, tools/synth_data.py): determinism, label formats, fonts, CLI."""
 
 import dataclasses
 import json
@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 
 from ppocr.data.datasets.simple import SimpleDataSet
-from ppocr.data.synth import (
+from ppocr.data.transforms import build_transforms
+from ppocr.data.transforms.base import BadSample
+from ppocr.data.transforms.decode import DecodeImage
+from ppocr.errors import ConfigError
+from ppocr.utils import fonts
+from ppocr_synth import (
     CORRUPT_KINDS,
     STYLES,
     Synth,
@@ -22,13 +27,9 @@ from ppocr.data.synth import (
     make_rec_set,
     write_corrupt_image,
 )
-from ppocr.data.synth import fonts as synth_fonts
-from ppocr.data.synth.det import render_page
-from ppocr.data.synth.sets import sample_rngs
-from ppocr.data.transforms import build_transforms
-from ppocr.data.transforms.base import BadSample
-from ppocr.data.transforms.decode import DecodeImage
-from ppocr.errors import ConfigError
+from ppocr_synth import fonts as synth_fonts
+from ppocr_synth.det import render_page
+from ppocr_synth.sets import sample_rngs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -148,7 +149,7 @@ def test_fonts_cover_every_character_drawn():
     seen_special = False
     for _ in range(40):
         font, text = synth.pick_text(r)
-        assert all(synth_fonts.covers(font, c) for c in text)
+        assert all(fonts.covers(font, c) for c in text)
         if "\U0001d400" in text:
             seen_special = True
             assert "Serif" in os.path.basename(font) and "Bold" in os.path.basename(font)
@@ -156,9 +157,9 @@ def test_fonts_cover_every_character_drawn():
 
 
 def test_pil_coverage_fallback_agrees_with_the_cmap():
-    path = synth_fonts.dejavu_fonts()[0]
+    path = fonts.dejavu_fonts()[0]
     for ch in "aZ \u0416\u0e01\U0001d400":
-        assert synth_fonts._pil_covers(path, ch) == synth_fonts.covers(path, ch), repr(ch)
+        assert fonts._pil_covers(path, ch) == fonts.covers(path, ch), repr(ch)
 
 
 def test_cjk_without_a_font_is_a_clear_error(monkeypatch):
@@ -170,7 +171,7 @@ def test_cjk_without_a_font_is_a_clear_error(monkeypatch):
 
 
 def test_cjk_rendering_when_a_font_is_installed(tmp_path):
-    if not synth_fonts.find_cjk_fonts():
+    if not fonts.find_cjk_fonts():
         pytest.skip("no CJK font installed")
     label = make_rec_set(str(tmp_path), 4, seed=1, lang="ch")
     assert any(ord(c) > 0x2E80 for _, text in read_label(label) for c in text)

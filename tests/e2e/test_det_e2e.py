@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def det_data(tmp_path_factory):
-    from ppocr.data.synth import make_det_set
+    from ppocr_synth import make_det_set
 
     root = tmp_path_factory.mktemp("det_data")
     make_det_set(str(root / "train"), 4, seed=1, height=192, width=192, max_len=8)

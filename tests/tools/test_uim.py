@@ -22,7 +22,7 @@ def released():
 
 @pytest.fixture(scope="module")
 def crops(tmp_path_factory):
-    from ppocr.data.synth import make_rec_set
+    from ppocr_synth import make_rec_set
 
     root = tmp_path_factory.mktemp("uim_crops")
     make_rec_set(str(root), 10, seed=5, min_len=4, max_len=8, style="mixed")
@@ -81,7 +81,7 @@ def test_word_images_with_the_released_model(released, shared, tmp_path):
 
 
 def test_whole_images_detect_crop_and_label(released, tmp_path):
-    from ppocr.data.synth import make_det_set
+    from ppocr_synth import make_det_set
 
     pages = tmp_path / "pages"
     make_det_set(str(pages), 2, seed=3, height=320, width=320, dont_care=0.0, min_len=4, max_len=10)

@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ppocr.data.synth.effects import apply_h, background, blend, degrade, random_warp, text_colour, warp_mask
-from ppocr.data.synth.fonts import truetype
-from ppocr.data.synth.styles import Style
+from ppocr.utils.fonts import truetype
+from ppocr_synth.effects import apply_h, background, blend, degrade, random_warp, text_colour, warp_mask
+from ppocr_synth.styles import Style
 
 
 @dataclass

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ppocr.data.synth.effects import apply_h, background, blend, degrade, random_warp, text_colour, warp_mask
-from ppocr.data.synth.render import text_mask, text_style
-from ppocr.data.synth.styles import Style
+from ppocr_synth.effects import apply_h, background, blend, degrade, random_warp, text_colour, warp_mask
+from ppocr_synth.render import text_mask, text_style
+from ppocr_synth.styles import Style
 
 DONT_CARE = "###"
 MIN_LEGIBLE_PX = 6  # a box thinner than this is labelled do-not-care

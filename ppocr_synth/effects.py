@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ppocr.data.synth.styles import Style
+from ppocr_synth.styles import Style
 
 _LUMA = np.array([0.114, 0.587, 0.299], np.float32)  # BGR weights
 

@@ -15,13 +15,13 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from ppocr.data.synth.det import DONT_CARE, render_page
-from ppocr.data.synth.fonts import build_font_pool
-from ppocr.data.synth.render import render_crop
-from ppocr.data.synth.styles import STYLES, Style, get_style
-from ppocr.data.synth.text import TextSampler, default_chars, load_charset, unique_chars
 from ppocr.errors import ConfigError, DataError
 from ppocr.utils.io import atomic_write_text
+from ppocr_synth.det import DONT_CARE, render_page
+from ppocr_synth.fonts import build_font_pool
+from ppocr_synth.render import render_crop
+from ppocr_synth.styles import STYLES, Style, get_style
+from ppocr_synth.text import TextSampler, default_chars, load_charset, unique_chars
 
 _KIND_IDS = {"det": 1, "rec": 2, "cls": 3}
 EXTS = ("jpg", "png")
