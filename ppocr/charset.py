@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ppocr.errors import ConfigError, DataError
+from ppocr.utils.paths import where_looked
 
 DEFAULT_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 DICT_KEY = "Global.character_dict_path"
@@ -37,7 +38,7 @@ def read_dictionary(path: str) -> list[str]:
         if path.replace("\\", "/").startswith(("ppocr/utils/", "./ppocr/utils/")):
             hint = (" (PaddleOCR configs point into PaddleOCR's source tree; copy the dictionary, "
                     "e.g. ppocr_keys_v1.txt or en_dict.txt, and set the path to it)")
-        raise ConfigError(f"{DICT_KEY}: dictionary file not found: {path}{hint}")
+        raise ConfigError(f"{DICT_KEY}: dictionary file not found: {path}{where_looked(path)}{hint}")
     try:
         with open(path, "rb") as f:
             raw = f.read()

@@ -7,6 +7,7 @@ Derived values are computed once here and handed to the components that name the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,6 +208,10 @@ def with_source(cfg: dict, message: str) -> str:
     keys = [int(k) if k.isdigit() else k for k in head.replace("[", ".").replace("]", "").split(".")]
     if not keys or keys[0] not in cfg:
         return f"{cfg.path}: {message}"
+    # an unknown key names its own source (a derived config adding it to its base's mapping)
+    named = re.search(r"unknown key '([^']+)'", message)
+    if named and tuple(keys) + (named.group(1),) in getattr(cfg, "origins", {}):
+        keys.append(named.group(1))
     source = cfg.where(*keys).split(": ", 1)[0]
     return f"{source}: {message}"
 

@@ -20,6 +20,7 @@ import paddle
 from ppocr.errors import CheckpointError
 from ppocr.utils.io import atomic_write_json, replace_dir
 from ppocr.utils.logging import get_logger
+from ppocr.utils.paths import is_url, url_error, where_looked
 
 WEIGHTS = "model.pdparams"
 OPTIMIZER = "model.pdopt"
@@ -66,7 +67,8 @@ def weights_file(path: str, prefer_student: bool = False) -> str:
     for c in candidates:
         if os.path.isfile(c):
             return c
-    raise CheckpointError(f"weights not found: {path} (looked for {', '.join(dict.fromkeys(candidates))})")
+    raise CheckpointError(f"weights not found: {path} (looked for {', '.join(dict.fromkeys(candidates))})"
+                          f"{where_looked(path)}")
 
 
 def read_weights(path: str) -> dict[str, np.ndarray]:
@@ -106,6 +108,8 @@ def load_weights(model, path: str, allow_mismatch: list[str] | tuple = (), what:
     """Load weights strictly. Keys matching an ``allow_mismatch`` glob may be missing from the file,
     differ in shape (then they keep their fresh initialisation) or be unused; anything else that
     does not fit is a CheckpointError. Logs one summary line; returns the summary."""
+    if is_url(path):
+        raise CheckpointError(url_error(path, what))
     file = weights_file(path, prefer_student)
     file_sd = read_weights(file)
     model_sd = model.state_dict()
@@ -185,7 +189,7 @@ def resolve_checkpoint_dir(path: str) -> str:
     if os.path.isfile(path) or os.path.isfile(path + ".pdparams"):
         raise CheckpointError(f"{path}: to resume, Global.checkpoints needs a checkpoint directory "
                               f"written by this framework; load bare weights with Global.pretrained_model")
-    raise CheckpointError(f"checkpoint not found: {path}")
+    raise CheckpointError(f"checkpoint not found: {path}{where_looked(path)}")
 
 
 def load_optimizer(optimizer, directory: str, scaler=None) -> None:

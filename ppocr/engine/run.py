@@ -21,8 +21,10 @@ from ppocr.engine.hooks.checkpointing import CheckpointHook
 from ppocr.engine.hooks.data_health import DataHealthHook
 from ppocr.engine.hooks.evaluation import EvalHook, parse_eval_step
 from ppocr.engine.hooks.logger import ConsoleSink, JsonlSink, LoggerHook, Recorder, VisualDLSink
+from ppocr.engine.hooks.summary import SummaryHook
 from ppocr.engine.trainer import Schedule, Trainer, Training, TrainState
 from ppocr.errors import ConfigError
+from ppocr.modeling.freeze_norm import freeze_norm, norm_patterns
 from ppocr.optimizer import build_optimizer
 from ppocr.utils.logging import get_logger
 
@@ -94,9 +96,15 @@ def train(cfg: Config) -> TrainState:
     session = Session(cfg, env.rank, env.world_size)
     model = session.model
 
-    if global_value(cfg, "pretrained_model") and not global_value(cfg, "checkpoints"):
+    resuming = bool(global_value(cfg, "checkpoints"))
+    fine_tune = bool(global_value(cfg, "pretrained_model")) and not resuming
+    if fine_tune:
         load_weights(model, global_value(cfg, "pretrained_model"), global_value(cfg, "allow_mismatch"),
                      what="Global.pretrained_model")
+    frozen = freeze_norm(model, norm_patterns(global_value(cfg, "freeze_norm")))  # before the optimizer
+    if frozen:
+        log.info(f"Global.freeze_norm: {len(frozen)} BatchNorm layers keep their statistics and "
+                 f"scale/shift ({frozen[0]}{', ...' if len(frozen) > 1 else ''})")
 
     train_data = session.data("Train")
     steps_per_epoch = len(train_data.sampler)
@@ -141,12 +149,19 @@ def train(cfg: Config) -> TrainState:
         eval_data = session.data("Eval")
         post, metric = session.postprocess(), session.metric()
         start, every = parse_eval_step(global_value(cfg, "eval_batch_step"))
-        hooks.append(EvalHook(lambda: evaluate(ddp_model, eval_data.loader, post, metric, env),
-                              start, every, bool(global_value(cfg, "eval_epoch_end")),
-                              metric.main_indicator, recorder,
-                              on_best=ckpt_hook.save_best if ckpt_hook else None))
+        at_start = global_value(cfg, "eval_at_start")
+        eval_hook = EvalHook(lambda: evaluate(ddp_model, eval_data.loader, post, metric, env),
+                             start, every, bool(global_value(cfg, "eval_epoch_end")),
+                             metric.main_indicator, recorder,
+                             on_best=ckpt_hook.save_best if ckpt_hook else None,
+                             at_start=fine_tune if at_start is None else bool(at_start))
+        hooks.append(eval_hook)
+    else:
+        eval_hook = None
     if ckpt_hook:
-        hooks.append(ckpt_hook)  # last: `latest` then carries the best metric just computed
+        hooks.append(ckpt_hook)  # after evaluation: `latest` then carries the best metric just computed
+    if env.is_main:
+        hooks.append(SummaryHook(recorder, out_dir, cfg.path, eval_hook))  # last: after the final save
 
     trainer = Trainer(Training(ddp_model, optimizer, lr_scheduler, loss_fn, amp), train_data,
                       Schedule(total_steps, steps_per_epoch, epoch_num), state, hooks)

@@ -31,4 +31,4 @@ class ClsMetric(Metric):
 
     def compute(self) -> dict[str, float]:
         count = self.sums.get("count", 0.0)
-        return {"acc": self.sums.get("correct", 0.0) / count if count else 0.0, "count": count}
+        return {"acc": self.sums.get("correct", 0.0) / count if count else 0.0, "count": int(count)}

@@ -71,7 +71,7 @@ class RecMetric(Metric):
     def compute(self) -> dict[str, float]:
         count = self.sums.get("count", 0.0)
         if not count:
-            return {"acc": 0.0, "norm_edit_dis": 0.0, "count": 0.0}
+            return {"acc": 0.0, "norm_edit_dis": 0.0, "count": 0}
         return {"acc": self.sums.get("correct", 0.0) / count,
                 "norm_edit_dis": 1.0 - self.sums.get("norm_edit_dis_sum", 0.0) / count,
-                "count": count}
+                "count": int(count)}

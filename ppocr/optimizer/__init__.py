@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from ppocr.errors import ConfigError
 from ppocr.optimizer import lr, optimizers  # noqa: F401  (registers)
 from ppocr.registry import LR_SCHEDULERS, OPTIMIZERS
@@ -21,8 +24,29 @@ def build_optimizer(cfg: dict, named_parameters, step_each_epoch: int, total_ste
     params = [(n, p) for n, p in named_parameters if not p.stop_gradient]
     if not params:
         raise ConfigError(f"{where}: the model has no trainable parameters (all frozen?)")
-    optimizer = OPTIMIZERS.build_named(cfg["name"], args, where, learning_rate=schedule, parameters=params)
+    with _without_regularizer_notice():
+        optimizer = OPTIMIZERS.build_named(cfg["name"], args, where, learning_rate=schedule, parameters=params)
     return optimizer, schedule
+
+
+class _DropNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will not take effect" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _without_regularizer_notice():
+    """Paddle logs, at every optimizer it builds, that parameters with their own regulariser keep it
+    (MobileNetV1Enhance's BatchNorm, the CTC head's fc): documented behaviour, not news each run."""
+    root, notice = logging.getLogger(), _DropNotice()
+    handlers = [root, *root.handlers]
+    for h in handlers:
+        h.addFilter(notice)
+    try:
+        yield
+    finally:
+        for h in handlers:
+            h.removeFilter(notice)
 
 
 def check_optimizer(cfg: dict, where: str = "Optimizer") -> None:

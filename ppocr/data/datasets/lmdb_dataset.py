@@ -11,11 +11,12 @@ from ppocr.data.datasets.base import BaseDataSet
 from ppocr.data.transforms.base import BadSample, Compose
 from ppocr.errors import DataError
 from ppocr.registry import DATASETS
+from ppocr.utils.paths import where_looked
 
 
 def find_lmdb_dirs(root: str) -> list[str]:
     if not os.path.isdir(root):
-        raise DataError(f"LMDB data_dir not found: {root}")
+        raise DataError(f"LMDB data_dir not found: {root}{where_looked(root)}")
     found = sorted(d for d, _, files in os.walk(root) if "data.mdb" in files)
     if not found:
         raise DataError(f"{root}: no LMDB database (a folder with data.mdb) below it")

@@ -11,13 +11,14 @@ from ppocr.data.transforms.base import BadSample, Compose
 from ppocr.errors import ConfigError, DataError
 from ppocr.registry import DATASETS
 from ppocr.utils.logging import get_logger
+from ppocr.utils.paths import where_looked
 
 
 def read_label_file(path: str, delimiter: str, max_bad_ratio: float) -> list[tuple[str, str, int]]:
     """(image path, label, line number) per usable line. Malformed lines (no delimiter, empty path)
     are logged with file and line and skipped; more than ``max_bad_ratio`` of them is an error."""
     if not os.path.isfile(path):
-        raise DataError(f"label file not found: {path}")
+        raise DataError(f"label file not found: {path}{where_looked(path)}")
     entries, bad = [], []
     with open(path, "rb") as f:
         for no, raw in enumerate(f, 1):

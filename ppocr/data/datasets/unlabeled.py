@@ -15,6 +15,7 @@ from ppocr.data.datasets.base import BaseDataSet
 from ppocr.data.transforms.base import BadSample, Compose
 from ppocr.errors import ConfigError, DataError
 from ppocr.registry import DATASETS
+from ppocr.utils.paths import where_looked
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 
@@ -23,7 +24,7 @@ def find_images(folder: str, where: str) -> list[str]:
     """Image files below ``folder``, as paths relative to it, sorted. ``where`` names the setting
     in messages (``Train.dataset.data_dir``, ``--image_dir``)."""
     if not os.path.isdir(folder):
-        raise DataError(f"{where}: no such folder: {folder}")
+        raise DataError(f"{where}: no such folder: {folder}{where_looked(folder)}")
     found = sorted(os.path.relpath(os.path.join(d, f), folder)
                    for d, _, files in os.walk(folder) for f in files if f.lower().endswith(IMAGE_EXTS))
     if not found:

@@ -22,12 +22,15 @@ class CheckpointHook(Hook):
         self.last_latest = -1
         self.best_at_latest = None
 
-    def save(self, trainer, name: str) -> None:
+    def save(self, trainer, name: str, log: bool = True) -> None:
         path = os.path.join(self.out_dir, name)
-        save_checkpoint(path, self.model, trainer.optimizer, trainer.state.to_dict(), self.config,
+        s = trainer.state
+        save_checkpoint(path, self.model, trainer.optimizer, s.to_dict(), self.config,
                         student=self.student, scaler=self.amp.scaler if self.amp else None)
-        get_logger().info(f"saved {name} (epoch {trainer.state.epoch}, step {trainer.state.global_step}) "
-                          f"to {path}")
+        if log:
+            # at an epoch's end the state already points at the next epoch (the resume point)
+            epoch = s.epoch - 1 if s.step_in_epoch == 0 and s.global_step > 0 else s.epoch
+            get_logger().info(f"saved {name} (epoch {epoch}, step {s.global_step}) to {path}")
         if name == "latest":
             self.last_latest = trainer.state.global_step
             self.best_at_latest = dict(trainer.state.best)
@@ -40,7 +43,7 @@ class CheckpointHook(Hook):
 
     def after_epoch(self, trainer) -> None:
         finished = trainer.state.epoch - 1
-        self.save(trainer, "latest")
+        self.save(trainer, "latest", log=trainer.done)  # the routine epoch-end refresh goes unlogged
         if finished % self.save_epoch_step == 0:
             self.save(trainer, f"iter_epoch_{finished}")
 
@@ -50,5 +53,10 @@ class CheckpointHook(Hook):
             self.save(trainer, "latest")
 
     def save_best(self, trainer) -> None:
+        if trainer.state.best.get("baseline"):
+            self.save(trainer, "best_accuracy", log=False)
+            get_logger().info(f"saved best_accuracy (step 0: the starting weights, the baseline a step must "
+                              f"beat) to {os.path.join(self.out_dir, 'best_accuracy')}")
+            return
         self.save(trainer, "best_accuracy")
 
