@@ -1,69 +1,31 @@
-"""Config files: safe YAML, one level of ``base:`` inheritance, ``-o`` overrides, Global schema.
+"""Config files: safe YAML, one level of ``base:`` inheritance, ``-o`` overrides, ``version:``.
 
 A config is a plain nested dict in PaddleOCR's layout (``Global, Architecture, Loss, Optimizer,
 PostProcess, Metric, Train, Eval``). :class:`Config` adds where each key came from, so errors can
 name the file. Component sections are validated against their constructors by
-:func:`ppocr.engine.builder.check_config`; this module checks the file, the sections and Global.
+:func:`ppocr.engine.builder.check_config`; this module checks the file and the sections, and
+Global against its typed schema (:mod:`ppocr.settings`, re-exported here: ``settings(cfg)``).
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import re
 from typing import Any
 
 import yaml
 
 from ppocr.errors import ConfigError
 from ppocr.registry import did_you_mean, warn_ignored
+from ppocr.settings import GLOBAL_DEFAULTS, GLOBAL_IGNORED, Settings, check_global, settings  # noqa: F401
 
 SECTIONS = ("Global", "Architecture", "Loss", "Optimizer", "PostProcess", "Metric", "Train", "Eval")
 # Top-level keys PaddleOCR configs carry that we accept and ignore (with one warning).
 IGNORED_SECTIONS = {"profiler_options": "profiling is done with bench/ and paddle.profiler"}
 
-# Every Global key we use, with its default.
-GLOBAL_DEFAULTS: dict[str, Any] = {
-    "use_gpu": True,               # use a GPU when Paddle has one; CPU otherwise (with a warning)
-    "epoch_num": 1,                # training length in epochs ...
-    "max_iters": 0,                # ... or in iterations when > 0 (then it wins)
-    "log_smooth_window": 20,       # moving-average window of the logged losses
-    "print_batch_step": 10,        # one console line every N iterations
-    "save_model_dir": "./output",  # checkpoints, logs and the resolved config go here
-    "save_epoch_step": 1,          # write iter_epoch_N every N epochs
-    "save_latest_step": 0,         # also refresh `latest` every N iterations (0: at epoch ends)
-    "eval_batch_step": [0, 1000],  # [start, every] iterations, or a bare `every`
-    "eval_epoch_end": False,       # also evaluate at the end of every epoch
-    "cal_metric_during_train": False,
-    "pretrained_model": None,      # weights only (file, prefix or checkpoint directory)
-    "allow_mismatch": [],          # glob patterns of parameters pretrained_model may not fill
-    "checkpoints": None,           # resume everything from this checkpoint
-    "save_inference_dir": None,    # tools/export_model.py default output
-    "use_visualdl": False,
-    "infer_img": None,             # tools/infer.py default input
-    "save_res_path": None,         # tools/infer.py results file
-    "label_list": None,            # classifier labels, e.g. ['0', '180']
-    "character_dict_path": None,   # recognition dictionary
-    "max_text_length": 25,
-    "use_space_char": False,
-    "seed": 1024,
-    "use_amp": False,              # GPU only
-    "amp_level": "O1",
-    "amp_dtype": "float16",
-    "scale_loss": 1024.0,
-    "use_dynamic_loss_scaling": True,
-    "amp_custom_black_list": [],
-    "amp_custom_white_list": [],
-    "max_bad_sample_ratio": 0.1,   # fail once more than this share of samples read is unusable
-    "fast_row_conv": False,        # rec heads: 3x3 convs on 1-pixel rows use the middle kernel row
-                                   # (same result up to float order; not bitwise PaddleOCR's)
-}
-# Global keys PaddleOCR configs carry that we accept and ignore, with the reason (one warning each).
-GLOBAL_IGNORED = {
-    "debug": "no debug mode",
-    "infer_mode": "inference mode is chosen by the tool",
-    "distributed": "distributed training is detected from paddle.distributed.launch",
-    "d2s_train_image_shape": "training runs in dygraph; export takes its shape from the model",
-}
+# A config's format version (top-level ``version:``); PaddleOCR's files have none and read as 1.
+VERSIONS = (1,)
 
 
 class Config(dict):
@@ -110,6 +72,19 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.2 floats: PyYAML (YAML 1.1) reads 1e-3 (no dot) as a string, so learning_rate: 1e-3 would
+# not be a number
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+                              list("-+0123456789"))
+
+
+def _yaml_problem(e: yaml.YAMLError, lines: bool = True) -> str:
+    """One line: the problem and where (PyYAML's own message spans several lines)."""
+    mark = getattr(e, "problem_mark", None)
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    if not mark:
+        return problem
+    return f"{problem} at {f'line {mark.line + 1}, ' if lines else ''}column {mark.column + 1}"
 
 
 def read_yaml(path: str) -> dict:
@@ -121,7 +96,7 @@ def read_yaml(path: str) -> dict:
         try:
             data = loader.get_single_data()
         except yaml.YAMLError as e:
-            raise ConfigError(f"{path}: not valid YAML: {e}") from None
+            raise ConfigError(f"{path}: not valid YAML: {_yaml_problem(e)}") from None
         finally:
             loader.dispose()
     if data is None:
@@ -157,11 +132,15 @@ def _merge(base: Any, child: Any, origins: dict, prefix: tuple, src: str) -> Any
 def load_config(path: str, overrides: list[str] | None = None) -> Config:
     """Read ``path`` (and its ``base:``), apply ``-o`` overrides, check sections and Global."""
     data = read_yaml(path)
+    if "version" in data:
+        check_version(data["version"], f"{path}: version")
     origins: dict[tuple, str] = {}
     base = data.pop("base", None)
     if base is not None:
         base_path = base if os.path.isabs(base) else os.path.join(os.path.dirname(path), base)
         base_data = read_yaml(base_path)
+        if "version" in base_data:
+            check_version(base_data["version"], f"{base_path}: version")
         if "base" in base_data:
             raise ConfigError(f"{base_path}: a base config cannot have its own 'base:' "
                               f"(one level of inheritance only; used by {path})")
@@ -189,9 +168,10 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     if not keys or any(not k for k in keys):
         raise ConfigError(f"-o {item}: empty key in '{key}'")
     try:
-        parsed = yaml.safe_load(value) if value and value.strip() else None
-    except yaml.YAMLError:
-        parsed = value
+        parsed = yaml.load(value, Loader=_Loader) if value and value.strip() else None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"-o {item}: the value is not valid YAML ({_yaml_problem(e, lines=False)}); "
+                          f"quote a string that holds YAML syntax") from None
     return keys, parsed
 
 
@@ -272,22 +252,22 @@ def check_sections(cfg: Config) -> None:
         if key in IGNORED_SECTIONS:
             warn_ignored(key, IGNORED_SECTIONS[key])
             cfg.pop(key)
+        elif key == "version":
+            check_version(cfg["version"], cfg.where("version"))
         elif key not in SECTIONS:
             raise ConfigError(f"{cfg.where(key)}: unknown section;{did_you_mean(key, SECTIONS)} "
-                              f"sections: {', '.join(SECTIONS)}")
+                              f"sections: version, {', '.join(SECTIONS)}")
     if "Global" not in cfg or cfg["Global"] is None:
         cfg["Global"] = {}
     if not isinstance(cfg["Global"], dict):
         raise ConfigError(f"{cfg.where('Global')}: must be a mapping")
-    for key in list(cfg["Global"]):
-        if key in GLOBAL_IGNORED:
-            warn_ignored(f"Global.{key}", GLOBAL_IGNORED[key])
-        elif key not in GLOBAL_DEFAULTS:
-            raise ConfigError(
-                f"{cfg.where('Global', key)}: unknown key;"
-                f"{did_you_mean(key, GLOBAL_DEFAULTS)} known Global keys: {', '.join(GLOBAL_DEFAULTS)}")
-    for key, default in GLOBAL_DEFAULTS.items():
-        cfg["Global"].setdefault(key, copy.deepcopy(default))
+    check_global(cfg)
+
+
+def check_version(value: Any, where: str) -> None:
+    if isinstance(value, bool) or value not in VERSIONS:
+        raise ConfigError(f"{where}: unknown config version {value!r}; this ppocr reads version "
+                          f"{', '.join(map(str, VERSIONS))} (or none, as PaddleOCR's files)")
 
 
 def global_value(cfg: dict, key: str) -> Any:

@@ -149,3 +149,97 @@ def test_paddleocr_reference_configs_load_unchanged(shared):
     for name in ("cls_mv3.yml", "ch_PP-OCRv3_det_cml.yml", "ch_PP-OCRv3_rec_distillation.yml"):
         cfg = load_config(str(shared / "reference" / "paddleocr_configs" / name))
         assert cfg["Architecture"]["model_type"] in ("cls", "det", "rec")
+
+
+# -- typed Global, -o values, version ------------------------------------------------------------
+@pytest.mark.parametrize("item, message", [
+    ("Global.epoch_num=ten", "Global.epoch_num expects an integer, got 'ten'"),
+    ("Global.epoch_num=-1", "Global.epoch_num expects an integer >= 0, got -1"),
+    ("Global.epoch_num=0", "Global.epoch_num must be >= 1 when Global.max_iters is 0"),
+    ("Global.use_gpu=maybe", "Global.use_gpu expects true or false, got 'maybe'"),
+    ("Global.use_gpu=1", "Global.use_gpu expects true or false, got 1"),
+    ("Global.max_bad_sample_ratio=-0.5", "Global.max_bad_sample_ratio expects a number in [0, 1], got -0.5"),
+    ("Global.max_bad_sample_ratio=5", "Global.max_bad_sample_ratio expects a number in [0, 1], got 5"),
+    ("Global.eval_batch_step=[0,0]", "Global.eval_batch_step expects [start, every] with start >= 0 and "
+                                     "every >= 1, or every >= 1, got [0, 0]"),
+    ("Global.eval_batch_step=[0,1,2]", "Global.eval_batch_step expects [integer, integer] or an integer"),
+    ("Global.print_batch_step=0", "Global.print_batch_step expects an integer >= 1, got 0"),
+    ("Global.amp_level=O3", "Global.amp_level expects one of 'O1', 'O2', got 'O3'"),
+    ("Global.label_list=[0,180]", "Global.label_list expects a list of strings or null, got [0, 180]"),
+    ("Global.save_model_dir=null", "Global.save_model_dir expects a string, got None"),
+])
+def test_bad_global_value_names_the_override_and_key(tmp_path, item, message):
+    with pytest.raises(ConfigError) as e:
+        load_config(write(tmp_path / "a.yml", BASE), [item])
+    assert str(e.value).startswith(f"-o {item}: {message}")
+    assert "\n" not in str(e.value)
+
+
+def test_bad_global_value_in_a_file_names_the_file(tmp_path):
+    path = write(tmp_path / "a.yml", BASE.replace("epoch_num: 5", "epoch_num: 5\n  use_gpu: maybe"))
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(e.value) == f"{path}: Global.use_gpu expects true or false, got 'maybe'"
+
+
+def test_good_global_values_pass(tmp_path):
+    cfg = load_config(write(tmp_path / "a.yml", BASE), [
+        "Global.epoch_num=0", "Global.max_iters=10", "Global.eval_batch_step=500", "Global.scale_loss=512",
+        "Global.max_bad_sample_ratio=1", "Global.label_list=['0','180']", "Global.pretrained_model=null"])
+    assert cfg["Global"]["eval_batch_step"] == 500 and cfg["Global"]["scale_loss"] == 512
+
+
+def test_unparseable_override_value_is_an_error_naming_the_item(tmp_path):
+    with pytest.raises(ConfigError) as e:
+        load_config(write(tmp_path / "a.yml", BASE), ["Global.eval_batch_step=[0,"])
+    msg = str(e.value)
+    assert msg.startswith("-o Global.eval_batch_step=[0,: the value is not valid YAML (") and "\n" not in msg
+
+
+def test_exponent_without_a_dot_is_a_number(tmp_path):
+    cfg = load_config(write(tmp_path / "a.yml", BASE + "Optimizer:\n  name: Adam\n  lr: {name: Const, "
+                            "learning_rate: 1e-3}\n"), ["Global.scale_loss=2E+3"])
+    assert cfg["Optimizer"]["lr"]["learning_rate"] == 0.001 and cfg["Global"]["scale_loss"] == 2000.0
+
+
+def test_version_is_checked_and_optional(tmp_path):
+    assert load_config(write(tmp_path / "a.yml", "version: 1\n" + BASE))["version"] == 1
+    assert "version" not in load_config(write(tmp_path / "b.yml", BASE))  # PaddleOCR's files have none
+    path = write(tmp_path / "c.yml", "version: 2\n" + BASE)
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(e.value).startswith(f"{path}: version: unknown config version 2;")
+    with pytest.raises(ConfigError, match=r"^-o version=3: version: unknown config version 3"):
+        load_config(write(tmp_path / "d.yml", "version: 1\n" + BASE), ["version=3"])
+
+
+def test_base_version_is_checked_too(tmp_path):
+    base = write(tmp_path / "base.yml", "version: 9\n" + BASE)
+    child = write(tmp_path / "child.yml", "version: 1\nbase: base.yml\n")
+    with pytest.raises(ConfigError, match=f"^{base}: version: unknown config version 9"):
+        load_config(child)
+
+
+def test_settings_is_the_typed_validated_global(tmp_path):
+    import dataclasses
+
+    from ppocr.config import Settings, settings
+
+    cfg = load_config(write(tmp_path / "a.yml", BASE), ["Global.eval_batch_step=[100,50]"])
+    s = settings(cfg)
+    assert isinstance(s, Settings) and s.epoch_num == 5 and s.max_bad_sample_ratio == 0.1
+    assert s.eval_start_every == (100, 50) and s.save_model_dir == "./out"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.epoch_num = 6
+    cfg["Global"]["seed"] = "x"  # settings() checks again: a config edited in code
+    with pytest.raises(ConfigError, match="Global.seed expects an integer, got 'x'"):
+        settings(cfg)
+    assert settings({}).epoch_num == GLOBAL_DEFAULTS["epoch_num"]
+
+
+def test_every_global_key_has_a_checked_type():
+    from ppocr.settings import TYPES, check_global_value
+
+    assert set(TYPES) == set(GLOBAL_DEFAULTS) and all(t is not None for t in TYPES.values())
+    for key, default in GLOBAL_DEFAULTS.items():
+        check_global_value({}, key, default)  # the defaults satisfy the schema
