@@ -95,18 +95,20 @@ class Pairwise(nn.Layer):
         return result
 
 
-@LOSSES.register
-def DistillationCTCLoss(model_name_list: list, key: str | None = None, multi_head: bool = False,
-                        name: str = "loss_ctc", use_focal_loss: bool = False):
-    """CTC loss on each sub-model (its ``ctc`` output)."""
+@LOSSES.register(ignored_keys=("multi_head",))
+def DistillationCTCLoss(model_name_list: list, key: str | None = None, name: str = "loss_ctc",
+                        use_focal_loss: bool = False):
+    """CTC loss on each sub-model (its ``ctc`` output; PaddleOCR's ``multi_head`` is not needed, as
+    CTCLoss picks the ``ctc`` branch of a multi-head's output itself)."""
     base = LOSSES.build_named("CTCLoss", {"use_focal_loss": use_focal_loss}, "Loss.DistillationCTCLoss")
     return PerModel(base, model_name_list, key, name, "DistillationCTCLoss")
 
 
-@LOSSES.register
-def DistillationSARLoss(model_name_list: list, charset, key: str | None = None, multi_head: bool = False,
-                        name: str = "loss_sar", ignore_index: int | None = None):
-    """SAR guide loss on each sub-model (its ``sar`` output)."""
+@LOSSES.register(ignored_keys=("multi_head",))
+def DistillationSARLoss(model_name_list: list, charset, key: str | None = None, name: str = "loss_sar",
+                        ignore_index: int | None = None):
+    """SAR guide loss on each sub-model (its ``sar`` output; ``multi_head`` is not needed, as for
+    DistillationCTCLoss)."""
     base = LOSSES.build_named("SARLoss", {"ignore_index": ignore_index}, "Loss.DistillationSARLoss",
                               charset=charset)
     return PerModel(base, model_name_list, key, name, "DistillationSARLoss")
@@ -204,11 +206,11 @@ class DilatedTeacherLoss(nn.Layer):
         return result
 
 
-@LOSSES.register
+@LOSSES.register(ignored_keys=("beta",))
 def DistillationDilaDBLoss(model_name_pairs: list, key: str | None = "maps", balance_loss: bool = True,
-                           main_loss_type: str = "DiceLoss", alpha: float = 5, beta: float = 10,
-                           ohem_ratio: float = 3, eps: float = 1e-6, name: str = "dila_dbloss"):
-    """PP-OCRv3 CML: students learn from the frozen teacher's dilated shrink map (``beta`` is
-    accepted for PaddleOCR's configs; the threshold map is not distilled)."""
+                           main_loss_type: str = "DiceLoss", alpha: float = 5, ohem_ratio: float = 3,
+                           eps: float = 1e-6, name: str = "dila_dbloss"):
+    """PP-OCRv3 CML: students learn from the frozen teacher's dilated shrink map (PaddleOCR's
+    ``beta`` is accepted and ignored: the threshold map is not distilled)."""
     return DilatedTeacherLoss(model_name_pairs, key, balance_loss, main_loss_type, alpha, ohem_ratio, eps, name,
                               "DistillationDilaDBLoss")

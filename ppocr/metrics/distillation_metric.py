@@ -8,15 +8,23 @@ from ppocr.registry import METRICS, accepted_args
 
 @METRICS.register
 class DistillationMetric(Metric):
-    """``base_metric_name`` with its own keys given alongside (``ignore_space``, ...): they are
-    checked against that metric's constructor here, so a typo still fails at build time."""
+    """``base_metric_name`` computed on sub-model ``key``. The base metric's own keys are listed here
+    (None: the base's default) and passed on; the base checks them, so a key it does not take
+    (``ignore_space`` for DetMetric) is an error naming ``Metric``. RecMetric: ``is_filter``,
+    ``ignore_space``; DetMetric: ``iou_constraint``, ``area_precision_constraint``."""
 
     def __init__(self, base_metric_name: str, key: str = "Student", main_indicator: str | None = None,
-                 charset=None, label_list=None, **base_args):
+                 is_filter: bool | None = None, ignore_space: bool | None = None,
+                 iou_constraint: float | None = None, area_precision_constraint: float | None = None,
+                 charset=None, label_list=None):
         where = "Metric"
         names = accepted_args(METRICS.get(base_metric_name, f"{where}.base_metric_name"))[0]
         extra = {k: v for k, v in (("charset", charset), ("label_list", label_list))
                  if k in names and v is not None}
+        base_args = {k: v for k, v in (("is_filter", is_filter), ("ignore_space", ignore_space),
+                                       ("iou_constraint", iou_constraint),
+                                       ("area_precision_constraint", area_precision_constraint))
+                     if v is not None}
         if main_indicator is not None and "main_indicator" in names:
             base_args["main_indicator"] = main_indicator
         self.base = METRICS.build_named(base_metric_name, base_args, where, **extra)

@@ -36,19 +36,28 @@ class _Distillation:
 
 @POSTPROCESS.register
 class DistillationDBPostProcess(_Distillation):
+    """DBPostProcess on each sub-model; its keys (None: DBPostProcess's default) are passed on."""
+
     base_name = "DBPostProcess"
 
-    def __init__(self, model_name="Student", key: str | None = None, **db_args):
-        super().__init__(model_name, key, db_args, {})
+    def __init__(self, model_name="Student", key: str | None = None, thresh: float | None = None,
+                 box_thresh: float | None = None, max_candidates: int | None = None,
+                 unclip_ratio: float | None = None, use_dilation: bool | None = None,
+                 score_mode: str | None = None, box_type: str | None = None):
+        db_args = {"thresh": thresh, "box_thresh": box_thresh, "max_candidates": max_candidates,
+                   "unclip_ratio": unclip_ratio, "use_dilation": use_dilation, "score_mode": score_mode,
+                   "box_type": box_type}
+        super().__init__(model_name, key, {k: v for k, v in db_args.items() if v is not None}, {})
 
 
-@POSTPROCESS.register
+# PaddleOCR's keys: multi_head (CTCLabelDecode reads the 'ctc' branch itself) and the dictionary
+# keys (the charset is built once from Global and handed over)
+@POSTPROCESS.register(ignored_keys=("multi_head", "character_dict_path", "use_space_char"))
 class DistillationCTCLabelDecode(_Distillation):
     base_name = "CTCLabelDecode"
 
-    def __init__(self, model_name="Student", key: str | None = None, multi_head: bool = False,
-                 charset=None, **decode_args):
-        super().__init__(model_name, key, decode_args, {"charset": charset})
+    def __init__(self, model_name="Student", key: str | None = None, charset=None):
+        super().__init__(model_name, key, {}, {"charset": charset})
 
 
 def plain_postprocess_config(cfg: dict | None) -> dict | None:
