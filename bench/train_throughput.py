@@ -105,7 +105,7 @@ def main() -> None:
         p.error(f"unknown preset(s) {unknown}; choose from {', '.join(PRESETS)}")
     os.chdir(REPO)
     from ppocr.config import load_config
-    from ppocr.engine.run import Session
+    from ppocr.engine.builder import Session
 
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.presets:

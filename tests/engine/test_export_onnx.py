@@ -13,8 +13,8 @@ from helpers import REPO, missing_oracle, require_module
 
 from ppocr.config import load_config
 from ppocr.engine.export import export_model
-from ppocr.engine.predictor import Predictor
 from ppocr.errors import ExportError
+from ppocr.inference.predictor import Predictor
 
 ort = require_module("onnxruntime")
 require_module("paddle2onnx")
