@@ -268,10 +268,3 @@ def check_version(value: Any, where: str) -> None:
     if isinstance(value, bool) or value not in VERSIONS:
         raise ConfigError(f"{where}: unknown config version {value!r}; this ppocr reads version "
                           f"{', '.join(map(str, VERSIONS))} (or none, as PaddleOCR's files)")
-
-
-def global_value(cfg: dict, key: str) -> Any:
-    """Global.key with its schema default."""
-    if key not in GLOBAL_DEFAULTS:
-        raise KeyError(f"Global.{key} is not in the schema")
-    return (cfg.get("Global") or {}).get(key, GLOBAL_DEFAULTS[key])

@@ -19,12 +19,12 @@ def main() -> None:
     parser.add_argument("--model_name", help="distillation sub-model to export (default: the student)")
     parser.add_argument("--onnx", action="store_true", help="also write inference.onnx (paddle2onnx)")
     args = parser.parse_args()
-    from ppocr.config import global_value
+    from ppocr.config import settings
     from ppocr.engine.export import export_model
     from ppocr.errors import ConfigError
 
     cfg = load(args)
-    out = args.output or global_value(cfg, "save_inference_dir")
+    out = args.output or settings(cfg).save_inference_dir
     if not out:
         raise ConfigError("give --output or set Global.save_inference_dir")
     export_model(cfg, out, args.weights, args.model_name, args.onnx)

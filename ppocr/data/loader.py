@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ppocr.config import global_value
 from ppocr.data.collate import get_collate
 from ppocr.data.sampler import EpochBatchSampler
 from ppocr.data.transforms.base import build_transforms
 from ppocr.errors import ConfigError
 from ppocr.registry import DATASETS, did_you_mean
+from ppocr.settings import Settings
+from ppocr.settings import settings as resolve_settings
 
 # collate_fn: a name in ppocr.data.collate.COLLATE_FNS (None: stack one entry per sample)
 LOADER_DEFAULTS = {"shuffle": False, "batch_size_per_card": 1, "drop_last": False, "num_workers": 0,
@@ -51,7 +52,8 @@ def collate_name(opts: dict, transforms, where: str) -> str | None:
     return name
 
 
-def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: dict | None = None):
+def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: dict | None = None,
+                  settings: Settings | None = None):
     """``mode`` is 'Train' or 'Eval'. ``provided``/``defaults`` reach the transforms that take them
     (see :meth:`ppocr.registry.Registry.build`)."""
     section = cfg.get(mode)
@@ -64,8 +66,9 @@ def build_dataset(cfg: dict, mode: str, provided: dict | None = None, defaults: 
     transforms = build_transforms(args.pop("transforms", None), f"{mode}.dataset.transforms",
                                   defaults, **(provided or {}))
     # provided arguments reach the datasets whose constructors name them
-    extra = {"transforms": transforms, "seed": int(global_value(cfg, "seed")), "where": f"{mode}.dataset",
-             "max_bad_ratio": float(global_value(cfg, "max_bad_sample_ratio"))}
+    g = settings or resolve_settings(cfg)
+    extra = {"transforms": transforms, "seed": g.seed, "where": f"{mode}.dataset",
+             "max_bad_ratio": float(g.max_bad_sample_ratio)}
     return DATASETS.build_named(name, args, f"{mode}.dataset", **extra)
 
 
@@ -81,17 +84,19 @@ def report_unknown_chars(dataset, charset) -> None:
 
 
 def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provided: dict | None = None,
-               defaults: dict | None = None, num_workers: int | None = None) -> Data:
+               defaults: dict | None = None, num_workers: int | None = None,
+               settings: Settings | None = None) -> Data:
     import paddle
 
     opts = loader_options(cfg[mode], mode)
-    dataset = build_dataset(cfg, mode, provided, defaults)
+    g = settings or resolve_settings(cfg)
+    dataset = build_dataset(cfg, mode, provided, defaults, g)
     charset = (provided or {}).get("charset")
     if charset is not None and hasattr(dataset, "entries"):
         report_unknown_chars(dataset, charset)
     train = mode == "Train"
     sampler = EpochBatchSampler(len(dataset), int(opts["batch_size_per_card"]), bool(opts["shuffle"]),
-                                bool(opts["drop_last"]), seed=int(global_value(cfg, "seed")),
+                                bool(opts["drop_last"]), seed=g.seed,
                                 rank=rank, world_size=world_size, pad=train)
     if len(sampler) == 0:
         raise ConfigError(f"{mode}: {len(dataset)} samples give no batch of "

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import paddle
 
-from ppocr.config import global_value
-from ppocr.errors import ConfigError
+from ppocr.settings import Settings
 from ppocr.utils.logging import get_logger
 
 
@@ -27,23 +26,18 @@ class Amp:
         self.scaler.minimize(optimizer, scaled)
 
 
-def build_amp(cfg: dict, model, optimizer):
+def build_amp(g: Settings, model, optimizer):
     """Returns (amp or None, model, optimizer); O2 casts the model and optimizer."""
-    if not global_value(cfg, "use_amp"):
+    if not g.use_amp:
         return None, model, optimizer
     if not paddle.device.is_compiled_with_cuda() or paddle.device.cuda.device_count() == 0:
         get_logger().warning("Global.use_amp is set but no GPU is available: AMP needs a GPU, "
                              "training in float32 on the CPU instead")
         return None, model, optimizer
-    level = str(global_value(cfg, "amp_level")).upper()
-    if level not in ("O1", "O2"):
-        raise ConfigError(f"Global.amp_level: '{level}' is not O1 or O2")
-    dtype = global_value(cfg, "amp_dtype")
-    if dtype not in ("float16", "bfloat16"):
-        raise ConfigError(f"Global.amp_dtype: '{dtype}' is not float16 or bfloat16")
+    level, dtype = g.amp_level, g.amp_dtype  # checked when the config was loaded
     if level == "O2":
         model, optimizer = paddle.amp.decorate(models=model, optimizers=optimizer, level="O2", dtype=dtype)
-    amp = Amp(level, dtype, global_value(cfg, "scale_loss"), global_value(cfg, "use_dynamic_loss_scaling"),
-              global_value(cfg, "amp_custom_black_list"), global_value(cfg, "amp_custom_white_list"))
+    amp = Amp(level, dtype, g.scale_loss, g.use_dynamic_loss_scaling, g.amp_custom_black_list,
+              g.amp_custom_white_list)
     get_logger().info(f"AMP {level} ({dtype}) on")
     return amp, model, optimizer

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ppocr.config import global_value
+from ppocr.config import settings
 from ppocr.errors import ConfigError
 from ppocr.registry import ARCHITECTURES, BACKBONES, HEADS, LOSSES, METRICS, NECKS, POSTPROCESS, TRANSFORMS
 
@@ -48,7 +48,7 @@ def model_type(cfg: dict) -> str:
 
 def build_charset(cfg: dict):
     """The recognition charset, or None for models without one."""
-    if model_type(cfg) != "rec" and not global_value(cfg, "character_dict_path"):
+    if model_type(cfg) != "rec" and not settings(cfg).character_dict_path:
         return None
     from ppocr.charset import Charset
 
@@ -57,8 +57,8 @@ def build_charset(cfg: dict):
 
 def component_inputs(cfg: dict, charset=None) -> Inputs:
     provided = {"charset": charset} if charset is not None else {}
-    defaults = {"label_list": global_value(cfg, "label_list"),
-                "max_text_length": global_value(cfg, "max_text_length")}
+    g = settings(cfg)
+    defaults = {"label_list": g.label_list, "max_text_length": g.max_text_length}
     return Inputs(provided, defaults)
 
 
@@ -104,8 +104,9 @@ def resolve_weights(cfg: dict, explicit: str | None = None) -> tuple[str, str]:
     """The weights a config means, as (path, where it came from): ``explicit`` (a command-line
     ``--weights``), else ``Global.checkpoints``, else ``Global.pretrained_model`` -- PaddleOCR's
     order. One rule for evaluation, export and inference."""
-    for value, what in ((explicit, "--weights"), (global_value(cfg, "checkpoints"), "Global.checkpoints"),
-                        (global_value(cfg, "pretrained_model"), "Global.pretrained_model")):
+    g = settings(cfg)
+    for value, what in ((explicit, "--weights"), (g.checkpoints, "Global.checkpoints"),
+                        (g.pretrained_model, "Global.pretrained_model")):
         if value:
             return str(value), what
     raise ConfigError(f"{getattr(cfg, 'path', 'config')}: no weights given: set Global.checkpoints or "
@@ -119,11 +120,12 @@ class Session:
     def __init__(self, cfg: dict, rank: int = 0, world_size: int = 1):
         check_config(cfg)
         self.cfg = cfg
+        self.settings = settings(cfg)  # Global, typed: what the run's parts are given
         self.rank, self.world_size = rank, world_size
         self.charset = build_charset(cfg)
         self.inputs = component_inputs(cfg, self.charset)
         self.model = build_model(cfg, self.charset)
-        if global_value(cfg, "fast_row_conv"):
+        if self.settings.fast_row_conv:
             from ppocr.modeling.row_conv import enable_row_shortcut
 
             enable_row_shortcut(self.model)
@@ -137,7 +139,7 @@ class Session:
         from ppocr.data.loader import build_data
 
         return build_data(self.cfg, mode, self.rank, self.world_size, self.inputs.provided,
-                          self.inputs.defaults, num_workers=num_workers)
+                          self.inputs.defaults, num_workers=num_workers, settings=self.settings)
 
     def postprocess(self):
         return build_postprocess(self.cfg, self.inputs)

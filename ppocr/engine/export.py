@@ -14,7 +14,7 @@ import yaml
 from paddle import nn
 from paddle.static import InputSpec
 
-from ppocr.config import Config, global_value
+from ppocr.config import Config
 from ppocr.data.transforms.base import inference_transforms, input_shape
 from ppocr.engine.checkpoint import load_weights
 from ppocr.engine.onnx_export import export_onnx, require_paddle2onnx
@@ -61,7 +61,8 @@ def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_na
         require_paddle2onnx()  # before anything is written
     paddle.set_device("cpu")
     session = Session(cfg)
-    if weights or global_value(cfg, "checkpoints") or global_value(cfg, "pretrained_model"):
+    g = session.settings
+    if weights or g.checkpoints or g.pretrained_model:
         path, what = resolve_weights(cfg, weights)
         load_weights(session.model, path, what=what)
     else:
@@ -93,8 +94,8 @@ def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_na
         "output": model.export_key,
         "PreProcess": transforms,
         "PostProcess": plain_postprocess_config(cfg.get("PostProcess")),
-        "label_list": global_value(cfg, "label_list"),
-        "max_text_length": global_value(cfg, "max_text_length"),
+        "label_list": g.label_list,
+        "max_text_length": g.max_text_length,
     }
     if session.charset is not None:
         info["character_dict"] = list(session.charset.characters)

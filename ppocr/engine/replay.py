@@ -22,7 +22,7 @@ import paddle
 from paddle import nn
 from paddle.nn.layer.rnn import RNNBase
 
-from ppocr.config import global_value
+from ppocr.config import settings
 from ppocr.engine.builder import Session
 from ppocr.engine.distributed import unwrap
 from ppocr.engine.replay_compare import (
@@ -250,7 +250,7 @@ def replay(cfg, golden: Golden, log=print) -> Replay:
     golden batches through the trainer's step and compare every figure."""
     notes = prepare_config(cfg, golden)
     paddle.set_device("cpu")
-    seed = int(global_value(cfg, "seed"))
+    seed = settings(cfg).seed
     seed_everything(seed)
     session = Session(cfg)
     model = session.model

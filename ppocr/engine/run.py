@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import paddle
 
-from ppocr.config import Config, global_value
+from ppocr.config import Config, Settings, settings
 from ppocr.engine import builder
 from ppocr.engine.amp import build_amp
 from ppocr.engine.builder import Session, resolve_weights
@@ -19,7 +19,7 @@ from ppocr.engine.distributed import DistEnv, init_distributed, unwrap, wrap_mod
 from ppocr.engine.evaluator import evaluate
 from ppocr.engine.hooks.checkpointing import CheckpointHook
 from ppocr.engine.hooks.data_health import DataHealthHook
-from ppocr.engine.hooks.evaluation import EvalHook, parse_eval_step
+from ppocr.engine.hooks.evaluation import EvalHook
 from ppocr.engine.hooks.logger import ConsoleSink, JsonlSink, LoggerHook, Recorder, VisualDLSink
 from ppocr.engine.hooks.summary import SummaryHook
 from ppocr.engine.trainer import Schedule, Trainer, Training, TrainState
@@ -29,13 +29,13 @@ from ppocr.optimizer import build_optimizer
 from ppocr.utils.logging import get_logger
 
 
-def setup_device(cfg: dict, env: DistEnv) -> str:
+def setup_device(g: Settings, env: DistEnv) -> str:
     has_gpu = paddle.device.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0
-    if global_value(cfg, "use_gpu") and has_gpu:
+    if g.use_gpu and has_gpu:
         device = f"gpu:{int(os.environ.get('FLAGS_selected_gpus', env.rank % paddle.device.cuda.device_count()))}"
     else:
         device = "cpu"
-        if global_value(cfg, "use_gpu"):
+        if g.use_gpu:
             get_logger().info("no GPU available: running on the CPU")
     paddle.set_device(device)
     return device
@@ -49,8 +49,8 @@ def seed_everything(seed: int) -> None:
 
 def run_length(cfg: Config, steps_per_epoch: int) -> tuple[int, int]:
     """(epochs, iterations) of a run: ``Global.max_iters`` when > 0, else ``epoch_num`` epochs."""
-    max_iters = int(global_value(cfg, "max_iters") or 0)
-    epoch_num = int(global_value(cfg, "epoch_num"))
+    g = settings(cfg)
+    max_iters, epoch_num = g.max_iters, g.epoch_num
     total_steps = max_iters if max_iters > 0 else epoch_num * steps_per_epoch
     if max_iters > 0:
         epoch_num = -(-max_iters // steps_per_epoch)
@@ -68,7 +68,7 @@ def build_training(cfg: Config, session: Session, steps_per_epoch: int, total_st
     optimizer, lr_scheduler = build_optimizer(cfg["Optimizer"], model.named_parameters(),
                                               steps_per_epoch, total_steps)
     loss_fn = builder.build_loss(cfg, session.inputs)
-    amp, model, optimizer = build_amp(cfg, model, optimizer)
+    amp, model, optimizer = build_amp(session.settings, model, optimizer)
     return Training(model, optimizer, lr_scheduler, loss_fn, amp)
 
 
@@ -88,20 +88,21 @@ def exit_on_sigterm() -> None:
 def train(cfg: Config) -> TrainState:
     exit_on_sigterm()
     env = init_distributed()
-    out_dir = global_value(cfg, "save_model_dir")
+    g = settings(cfg)  # Global, typed and checked, resolved once for the whole run
+    out_dir = g.save_model_dir
     log = get_logger(os.path.join(out_dir, "train.log") if env.is_main else None)
-    setup_device(cfg, env)
-    seed = int(global_value(cfg, "seed"))
+    setup_device(g, env)
+    seed = g.seed
     seed_everything(seed)
     session = Session(cfg, env.rank, env.world_size)
     model = session.model
 
-    resuming = bool(global_value(cfg, "checkpoints"))
-    fine_tune = bool(global_value(cfg, "pretrained_model")) and not resuming
+    resuming = bool(g.checkpoints)
+    fine_tune = bool(g.pretrained_model) and not resuming
     if fine_tune:
-        load_weights(model, global_value(cfg, "pretrained_model"), global_value(cfg, "allow_mismatch"),
+        load_weights(model, g.pretrained_model, g.allow_mismatch,
                      what="Global.pretrained_model")
-    frozen = freeze_norm(model, norm_patterns(global_value(cfg, "freeze_norm")))  # before the optimizer
+    frozen = freeze_norm(model, norm_patterns(g.freeze_norm))  # before the optimizer
     if frozen:
         log.info(f"Global.freeze_norm: {len(frozen)} BatchNorm layers keep their statistics and "
                  f"scale/shift ({frozen[0]}{', ...' if len(frozen) > 1 else ''})")
@@ -114,8 +115,8 @@ def train(cfg: Config) -> TrainState:
                                                     parts.loss_fn, parts.amp)
 
     state = TrainState(seed=seed, world_size=env.world_size)
-    if global_value(cfg, "checkpoints"):
-        ckpt = resolve_checkpoint_dir(global_value(cfg, "checkpoints"))
+    if resuming:
+        ckpt = resolve_checkpoint_dir(g.checkpoints)
         load_weights(model, ckpt, what="Global.checkpoints")
         load_optimizer(optimizer, ckpt, amp.scaler if amp else None)
         state = TrainState.from_dict(read_state(ckpt))
@@ -131,27 +132,25 @@ def train(cfg: Config) -> TrainState:
     ddp_model = wrap_model(model, env)
     if env.is_main:
         cfg.dump(os.path.join(out_dir, "config.yml"))
-    recorder = Recorder(_sinks(cfg, out_dir) if env.is_main else [])
+    recorder = Recorder(_sinks(g, out_dir) if env.is_main else [])
 
-    hooks: list = [DataHealthHook(global_value(cfg, "max_bad_sample_ratio"), "Train.dataset")]
+    hooks: list = [DataHealthHook(g.max_bad_sample_ratio, "Train.dataset")]
     # logging first, so a step's line comes before its evaluation
     train_metric = None
-    if global_value(cfg, "cal_metric_during_train") and cfg.get("Metric") and cfg.get("PostProcess"):
+    if g.cal_metric_during_train and cfg.get("Metric") and cfg.get("PostProcess"):
         train_metric = (session.postprocess(), session.metric())
-    hooks.append(LoggerHook(recorder, global_value(cfg, "print_batch_step"),
-                            global_value(cfg, "log_smooth_window"), train_metric))
+    hooks.append(LoggerHook(recorder, g.print_batch_step, g.log_smooth_window, train_metric))
     ckpt_hook = None
     if env.is_main:
-        ckpt_hook = CheckpointHook(out_dir, global_value(cfg, "save_epoch_step"),
-                                   global_value(cfg, "save_latest_step"), model, cfg,
+        ckpt_hook = CheckpointHook(out_dir, g.save_epoch_step, g.save_latest_step, model, cfg,
                                    student=session.student, amp=amp)
     if cfg.get("Eval") and cfg.get("Metric") and cfg.get("PostProcess"):
         eval_data = session.data("Eval")
         post, metric = session.postprocess(), session.metric()
-        start, every = parse_eval_step(global_value(cfg, "eval_batch_step"))
-        at_start = global_value(cfg, "eval_at_start")
+        start, every = g.eval_start_every
+        at_start = g.eval_at_start
         eval_hook = EvalHook(lambda: evaluate(ddp_model, eval_data.loader, post, metric, env),
-                             start, every, bool(global_value(cfg, "eval_epoch_end")),
+                             start, every, g.eval_epoch_end,
                              metric.main_indicator, recorder,
                              on_best=ckpt_hook.save_best if ckpt_hook else None,
                              at_start=fine_tune if at_start is None else bool(at_start))
@@ -171,9 +170,9 @@ def train(cfg: Config) -> TrainState:
     return trainer.train()
 
 
-def _sinks(cfg: dict, out_dir: str) -> list:
+def _sinks(g: Settings, out_dir: str) -> list:
     sinks = [ConsoleSink(), JsonlSink(os.path.join(out_dir, "log.jsonl"))]
-    if global_value(cfg, "use_visualdl"):
+    if g.use_visualdl:
         sinks.append(VisualDLSink(os.path.join(out_dir, "vdl")))
     return sinks
 
@@ -181,7 +180,7 @@ def _sinks(cfg: dict, out_dir: str) -> list:
 def evaluate_config(cfg: Config, weights: str | None = None) -> dict:
     """tools/eval.py: evaluate ``weights`` (default Global.checkpoints or pretrained_model)."""
     env = init_distributed()
-    setup_device(cfg, env)
+    setup_device(settings(cfg), env)
     session = Session(cfg, env.rank, env.world_size)
     path, what = resolve_weights(cfg, weights)
     load_weights(session.model, path, what=what)

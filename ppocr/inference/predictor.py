@@ -74,7 +74,6 @@ class Predictor:
     def from_checkpoint(cls, cfg, weights: str | None = None, model_name: str | None = None) -> Predictor:
         import paddle
 
-        from ppocr.config import global_value
         from ppocr.engine.builder import Session, resolve_weights
         from ppocr.engine.checkpoint import load_weights
         from ppocr.engine.export import inference_preprocess, input_spec
@@ -87,8 +86,8 @@ class Predictor:
         model.eval()
         transforms = inference_preprocess(cfg)
         info = {"model_type": cfg["Architecture"]["model_type"], "PreProcess": transforms,
-                "PostProcess": plain_postprocess_config(cfg.get("PostProcess")), "label_list": global_value(cfg, "label_list"),
-                "max_text_length": global_value(cfg, "max_text_length"),
+                "PostProcess": plain_postprocess_config(cfg.get("PostProcess")), "label_list": session.settings.label_list,
+                "max_text_length": session.settings.max_text_length,
                 "input_shape": input_spec(cfg["Architecture"]["model_type"], transforms),
                 "output": model.export_key}
 

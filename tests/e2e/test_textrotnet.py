@@ -76,14 +76,14 @@ def _rec_config(pretrained, allow=None):
 def test_backbone_hands_over_to_the_recogniser(trained, logs):
     import paddle
 
-    from ppocr.config import global_value
+    from ppocr.config import settings
     from ppocr.engine.builder import build_charset, build_model
     from ppocr.engine.checkpoint import load_weights
 
     ckpt = trained["out"] / "latest"
     cfg = _rec_config(ckpt, '["head.*"]')
     model = build_model(cfg, build_charset(cfg))
-    summary = load_weights(model, global_value(cfg, "pretrained_model"), global_value(cfg, "allow_mismatch"),
+    summary = load_weights(model, settings(cfg).pretrained_model, settings(cfg).allow_mismatch,
                            what="Global.pretrained_model")
     rotnet = paddle.load(str(ckpt / "model.pdparams"), return_numpy=True)
     backbone = {k: v for k, v in rotnet.items() if k.startswith("backbone.")}
