@@ -100,28 +100,28 @@ def det_sample(synth: Synth, seed: int, index: int, height: int = 640, width: in
 def make_rec_set(out_dir: str, num: int, seed: int = 0, *, height: int = 48, width: int | None = None,
                  min_len: int = 3, max_len: int = 20, chars: str | None = None,
                  charset_file: str | None = None, fonts: list[str] | None = None, lang: str = "en",
-                 style: str = "clean", ext: str = "jpg") -> str:
+                 style: str = "clean", ext: str = "jpg", progress: bool = False) -> str:
     """Text-line crops ``height`` high (``width`` wide, or as wide as the text), label lines
     ``images/N.ext<TAB>text``. Alphabet and fonts: see :class:`Synth`. Returns the label file's path."""
     _check_size(height, width, 8)
     synth = Synth(chars, charset_file, fonts, lang, min_len, max_len, style)
-    return write_set(out_dir, num, ext, lambda i: rec_sample(synth, seed, i, height, width))
+    return write_set(out_dir, num, ext, lambda i: rec_sample(synth, seed, i, height, width), progress)
 
 
 def make_cls_set(out_dir: str, num: int, seed: int = 0, *, height: int = 48, width: int | None = None,
                  min_len: int = 1, max_len: int = 24, chars: str | None = None,
                  charset_file: str | None = None, fonts: list[str] | None = None, lang: str = "en",
-                 style: str = "clean", ext: str = "jpg") -> str:
+                 style: str = "clean", ext: str = "jpg", progress: bool = False) -> str:
     """Direction-classifier crops, label lines ``images/N.ext<TAB>0`` or ``<TAB>180``, half of each."""
     _check_size(height, width, 8)
     synth = Synth(chars, charset_file, fonts, lang, min_len, max_len, style)
-    return write_set(out_dir, num, ext, lambda i: cls_sample(synth, seed, i, height, width)[:2])
+    return write_set(out_dir, num, ext, lambda i: cls_sample(synth, seed, i, height, width)[:2], progress)
 
 
 def make_det_set(out_dir: str, num: int, seed: int = 0, *, height: int = 640, width: int = 640,
                  min_len: int = 1, max_len: int = 16, dont_care: float = 0.1, chars: str | None = None,
                  charset_file: str | None = None, fonts: list[str] | None = None, lang: str = "en",
-                 style: str = "clean", ext: str = "jpg") -> str:
+                 style: str = "clean", ext: str = "jpg", progress: bool = False) -> str:
     """Detection pages, label lines ``images/N.ext<TAB>[{"transcription": ..., "points": [[x, y] x4]}]``;
     ``dont_care`` is the share of lines drawn too small to read and labelled '###'."""
     _check_size(height, width, 32)
@@ -133,7 +133,7 @@ def make_det_set(out_dir: str, num: int, seed: int = 0, *, height: int = 640, wi
         img, anns = det_sample(synth, seed, i, height, width, dont_care)
         return img, json.dumps(anns, ensure_ascii=False)
 
-    return write_set(out_dir, num, ext, one)
+    return write_set(out_dir, num, ext, one, progress)
 
 
 def _check_size(height: int, width: int | None, least: int) -> None:
@@ -141,8 +141,10 @@ def _check_size(height: int, width: int | None, least: int) -> None:
         raise ConfigError(f"image size: height and width must be >= {least}, got {height} x {width}")
 
 
-def write_set(out_dir: str, num: int, ext: str, make: Callable[[int], tuple[np.ndarray, str]]) -> str:
-    """Write ``make(i)`` for i < num as ``images/<i>.<ext>`` and the label file; return its path."""
+def write_set(out_dir: str, num: int, ext: str, make: Callable[[int], tuple[np.ndarray, str]],
+              progress: bool = False) -> str:
+    """Write ``make(i)`` for i < num as ``images/<i>.<ext>`` and the label file; return its path.
+    ``progress``: a progress bar on stderr (tools/synth_data.py)."""
     if num < 1:
         raise ConfigError(f"num must be >= 1, got {num}")
     if ext not in EXTS:
@@ -152,7 +154,12 @@ def write_set(out_dir: str, num: int, ext: str, make: Callable[[int], tuple[np.n
     os.makedirs(os.path.join(out_dir, "images"), exist_ok=True)
     digits = max(6, len(str(num - 1)))
     lines = []
-    for i in range(num):
+    steps = range(num)
+    if progress:
+        from tqdm import tqdm
+
+        steps = tqdm(steps, desc=f"writing {out_dir}", unit="img", mininterval=1.0)
+    for i in steps:
         img, label = make(i)
         rel = f"images/{i:0{digits}d}.{ext}"
         ok, buf = cv2.imencode(f".{ext}", img, params)

@@ -51,7 +51,7 @@ def main() -> None:
 
     kw = dict(height=given(args.height, height), width=given(args.width, width), ext=args.ext,
               min_len=given(args.min_len, min_len), max_len=given(args.max_len, max_len), chars=args.chars,
-              charset_file=args.charset, fonts=args.font, lang=args.lang, style=args.style)
+              charset_file=args.charset, fonts=args.font, lang=args.lang, style=args.style, progress=True)
     make = {"rec": make_rec_set, "cls": make_cls_set, "det": make_det_set}[args.kind]
     if args.kind == "det":
         kw["dont_care"] = args.dont_care

@@ -206,6 +206,7 @@ def test_cli_writes_each_kind(tmp_path):
         r = run_cli(kind, "--out", str(out), "--num", "2", "--seed", "1", *extra)
         assert r.returncode == 0, r.stderr
         assert f"wrote 2 {kind} samples" in r.stdout
+        assert f"writing {out}" in r.stderr and "2/2" in r.stderr  # the progress bar
         rows = read_label(out / "label.txt")
         assert len(rows) == 2 and all((out / rel).is_file() for rel, _ in rows)
     assert all(set(t) <= set("abc 123") for _, t in read_label(tmp_path / "rec" / "label.txt"))
