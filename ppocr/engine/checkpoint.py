@@ -21,6 +21,7 @@ from ppocr.errors import CheckpointError
 from ppocr.utils.io import atomic_write_json, replace_dir
 from ppocr.utils.logging import get_logger
 from ppocr.utils.paths import is_url, url_error, where_looked
+from ppocr.utils.safe_load import UnsafeCheckpoint, load_pickle
 
 WEIGHTS = "model.pdparams"
 OPTIMIZER = "model.pdopt"
@@ -72,14 +73,21 @@ def weights_file(path: str, prefer_student: bool = False) -> str:
 
 
 def read_weights(path: str) -> dict[str, np.ndarray]:
-    """Load a state dict as numpy arrays; a corrupt file is a CheckpointError naming it."""
-    try:
-        raw = paddle.load(path, return_numpy=True)
-    except Exception as e:  # pickle, EOF, zip errors all mean the same to the user
-        raise CheckpointError(f"{path}: cannot read weights ({type(e).__name__}: {e})") from None
+    """Load a state dict as numpy arrays without running code from the file (see
+    ``ppocr.utils.safe_load``); a corrupt or unsafe file is a CheckpointError naming it."""
+    raw = _read_pickle(path, "weights")
     if not isinstance(raw, dict):
         raise CheckpointError(f"{path}: expected a state dict, got {type(raw).__name__}")
     return {k: np.asarray(v) for k, v in raw.items()}
+
+
+def _read_pickle(path: str, what: str):
+    try:
+        return load_pickle(path)
+    except UnsafeCheckpoint as e:
+        raise CheckpointError(str(e)) from None
+    except Exception as e:  # pickle, EOF, zip errors all mean the same to the user
+        raise CheckpointError(f"{path}: cannot read {what} ({type(e).__name__}: {e})") from None
 
 
 def _shape(a) -> str:
@@ -196,12 +204,20 @@ def load_optimizer(optimizer, directory: str, scaler=None) -> None:
     path = os.path.join(directory, OPTIMIZER)
     if not os.path.isfile(path):
         raise CheckpointError(f"{directory}: no {OPTIMIZER} to resume the optimizer from")
-    try:
-        state = paddle.load(path)
-    except Exception as e:
-        raise CheckpointError(f"{path}: cannot read optimizer state ({type(e).__name__}: {e})") from None
+    state = _to_tensors(_read_pickle(path, "optimizer state"))
     if isinstance(state, dict) and "optimizer" in state and "scaler" in state:
         if scaler is not None:
             scaler.load_state_dict(state["scaler"])
         state = state["optimizer"]
     optimizer.set_state_dict(state)
+
+
+def _to_tensors(obj):
+    """Arrays -> paddle Tensors, recursively: what ``paddle.load`` hands ``set_state_dict``."""
+    if isinstance(obj, np.ndarray):
+        return paddle.to_tensor(obj)
+    if isinstance(obj, dict):
+        return {k: _to_tensors(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_tensors(v) for v in obj)
+    return obj
