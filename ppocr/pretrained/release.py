@@ -100,7 +100,7 @@ def import_release(release: Release, out_root: str = "pretrained", cache: str = 
 
     from ppocr.engine.checkpoint import read_state
 
-    onnx_path = fetch.released_path(release.onnx, cache)
+    onnx_path = fetch.checked_path(release.onnx, cache)  # its sha256 pinned, checked before import
     out_dir = os.path.join(out_root, release.name)
     source = {"wheel": fetch.WHEEL, "file": release.onnx, "bytes": os.path.getsize(onnx_path)}
     if not force and os.path.isfile(os.path.join(out_dir, "model.pdparams")) and \
