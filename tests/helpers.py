@@ -90,3 +90,29 @@ def run_tool(*args: str, env: dict | None = None, check: bool = True, timeout: i
     if check and r.returncode != 0:
         raise AssertionError(f"{args} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
     return r
+
+
+def kill_when(cmd: list[str], marker: str) -> subprocess.Popen:
+    """Run ``cmd`` (from the repo root) and SIGKILL it as soon as a line of its output contains
+    ``marker`` (blocking reads, no sleeping); returns the finished process."""
+    import signal
+
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:
+        if marker in line:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait()
+    proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL, f"{marker!r} never appeared"
+    return proc
+
+
+def assert_same_weights(a: Path, b: Path) -> None:
+    """Two .pdparams files hold the same keys with bit-equal values."""
+    import paddle
+
+    wa, wb = paddle.load(str(a), return_numpy=True), paddle.load(str(b), return_numpy=True)
+    assert wa.keys() == wb.keys()
+    for k in wa:
+        np.testing.assert_array_equal(wa[k], wb[k], err_msg=k)

@@ -100,15 +100,14 @@ class Golden:
 
     def meta(self) -> dict:
         """This trajectory's entry of ``model_meta.json`` ({} when the file is absent)."""
-        p = os.path.join(self.folder, "model_meta.json")
-        if not os.path.isfile(p):
-            return {}
-        with open(p, encoding="utf-8") as f:
-            return json.load(f).get(self.name, {})
+        return self._beside("model_meta.json")
 
     def spread(self) -> dict:
         """This trajectory's entry of ``thread_spread.json`` ({} when the file is absent)."""
-        p = os.path.join(self.folder, "thread_spread.json")
+        return self._beside("thread_spread.json")
+
+    def _beside(self, filename: str) -> dict:
+        p = os.path.join(self.folder, filename)
         if not os.path.isfile(p):
             return {}
         with open(p, encoding="utf-8") as f:

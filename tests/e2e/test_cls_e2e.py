@@ -10,9 +10,8 @@ import subprocess
 import sys
 
 import numpy as np
-import paddle
 import pytest
-from helpers import REPO, cls_overrides, run_tool
+from helpers import REPO, assert_same_weights, cls_overrides, kill_when, run_tool
 
 CFG = str(REPO / "configs" / "cls" / "ppocrv3_cls.yml")
 pytestmark = pytest.mark.slow
@@ -79,10 +78,6 @@ def test_export_and_infer_agree_with_dygraph(trained, cls_data, tmp_path):
     assert len(rows) == 16 and all(row[1] in ("0", "180") and 0 <= float(row[2]) <= 1 for row in rows)
 
 
-def _params(path):
-    return {k: np.asarray(v) for k, v in paddle.load(str(path), return_numpy=True).items()}
-
-
 def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(cls_data, tmp_path):
     base = {"Global.epoch_num": 2, "Global.save_latest_step": 2, "Global.print_batch_step": 1,
             "Global.eval_batch_step": [0, 10000]}
@@ -90,23 +85,14 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(cls_data, tmp_path)
     run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, full, **base))
 
     killed = tmp_path / "killed"
-    cmd = [sys.executable, "tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, killed, **base)]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in proc.stdout:  # blocking reads, no sleeping: kill once `latest` of step 4 is on disk
-        if "saved latest (epoch 1, step 4)" in line:
-            proc.send_signal(signal.SIGKILL)
-            break
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    kill_when([sys.executable, "tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, killed, **base)],
+              "saved latest (epoch 1, step 4)")  # the mid-epoch `latest` of step 4 is on disk
     state = json.loads((killed / "latest" / "state.json").read_text())
     assert state["epoch"] == 1 and 0 < state["step_in_epoch"] < 6  # mid-epoch
 
     run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, killed, **base),
              f"Global.checkpoints={killed / 'latest'}")
-    a, b = _params(full / "latest" / "model.pdparams"), _params(killed / "latest" / "model.pdparams")
-    assert a.keys() == b.keys()
-    for k in a:
-        np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+    assert_same_weights(full / "latest" / "model.pdparams", killed / "latest" / "model.pdparams")
     sa = json.loads((full / "latest" / "state.json").read_text())
     sb = json.loads((killed / "latest" / "state.json").read_text())
     assert sa["global_step"] == sb["global_step"] == 12

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 
 import numpy as np
 import pytest
-from helpers import REPO, run_tool, write_rec_sets
+from helpers import REPO, assert_same_weights, kill_when, run_tool, write_rec_sets
 
 pytestmark = pytest.mark.slow
 EN_DICT = "ppocr/utils/dict/en_dict.txt"
@@ -85,12 +83,6 @@ def test_student_weights_have_plain_keys(rec_data, tmp_path):
     assert os.path.isdir(tmp_path / "plain" / "latest")
 
 
-def _params(path):
-    import paddle
-
-    return paddle.load(str(path), return_numpy=True)
-
-
 def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(rec_data, tmp_path):
     """The recogniser has dropout (SVTR neck, SAR): a resumed run draws the same masks only because
     paddle's RNG is reseeded from (seed, step) before every step. Kill the run once the mid-epoch
@@ -101,21 +93,12 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(rec_data, tmp_path)
     run_tool("tools/train.py", "-c", cfg, "-o", *overrides(rec_data, full, **base))
 
     killed = tmp_path / "killed"
-    cmd = [sys.executable, "tools/train.py", "-c", cfg, "-o", *overrides(rec_data, killed, **base)]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in proc.stdout:  # blocking reads: kill once `latest` of step 2 is on disk
-        if "saved latest (epoch 1, step 2)" in line:
-            proc.send_signal(signal.SIGKILL)
-            break
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    kill_when([sys.executable, "tools/train.py", "-c", cfg, "-o", *overrides(rec_data, killed, **base)],
+              "saved latest (epoch 1, step 2)")  # the mid-epoch `latest` of step 2 is on disk
     state = json.loads((killed / "latest" / "state.json").read_text())
     assert state["epoch"] == 1 and state["step_in_epoch"] == 2  # mid-epoch (4 steps per epoch)
 
     run_tool("tools/train.py", "-c", cfg, "-o", *overrides(rec_data, killed, **base),
              f"Global.checkpoints={killed / 'latest'}")
-    a, b = _params(full / "latest" / "model.pdparams"), _params(killed / "latest" / "model.pdparams")
-    assert a.keys() == b.keys()
-    for k in a:
-        np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+    assert_same_weights(full / "latest" / "model.pdparams", killed / "latest" / "model.pdparams")
     assert json.loads((killed / "latest" / "state.json").read_text())["global_step"] == 8
