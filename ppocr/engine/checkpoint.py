@@ -1,7 +1,10 @@
 """Checkpoints: atomic directories, JSON trainer state, honest weight loading.
 
-A checkpoint directory holds ``model.pdparams``, ``model.pdopt``, ``state.json``, ``config.yml``
-and, for distillation models, ``student.pdparams`` (the student with plain keys). Weights can also
+A checkpoint directory holds ``model.pdparams``, ``model.pdopt``, ``state.json``, ``config.yml``,
+for distillation models ``student.pdparams`` (the student with plain keys), and last ``COMPLETE``
+(the names and sizes of the other files). A save writes ``<dir>.tmp`` and renames it into place,
+the previous copy passing through ``<dir>.old``; resume and weight loading take, in this order,
+``<dir>``, a complete ``<dir>.old``, a complete ``<dir>.tmp``, and never an incomplete copy. Weights can also
 be given as a ``.pdparams`` file or a PaddleOCR prefix (``output/best_accuracy`` ->
 ``output/best_accuracy.pdparams``).
 """
@@ -18,7 +21,14 @@ import numpy as np
 import paddle
 
 from ppocr.errors import CheckpointError
-from ppocr.utils.io import atomic_write_json, replace_dir
+from ppocr.utils.io import (
+    MANIFEST,
+    atomic_write_json,
+    fsync_dir,
+    is_marked_complete,
+    mark_complete,
+    replace_dir,
+)
 from ppocr.utils.logging import get_logger
 from ppocr.utils.paths import is_url, url_error, where_looked
 from ppocr.utils.safe_load import UnsafeCheckpoint, load_pickle
@@ -33,7 +43,9 @@ STUDENT = "student.pdparams"
 def save_checkpoint(directory: str, model, optimizer=None, state: dict | None = None, config=None,
                     student=None, scaler=None) -> str:
     """Write a complete checkpoint into ``<directory>.tmp`` and rename it into place."""
-    tmp = f"{directory.rstrip('/')}.tmp"
+    directory = directory.rstrip("/")
+    tmp = f"{directory}.tmp"
+    _settle(directory)  # after this, removing the temp dir never removes the last complete copy
     if os.path.isdir(tmp):
         shutil.rmtree(tmp)
     os.makedirs(tmp)
@@ -48,11 +60,52 @@ def save_checkpoint(directory: str, model, optimizer=None, state: dict | None = 
     if config is not None:
         config.dump(os.path.join(tmp, CONFIG))
     atomic_write_json(os.path.join(tmp, STATE), state or {})
-    for name in os.listdir(tmp):
-        with open(os.path.join(tmp, name), "rb") as f:
-            os.fsync(f.fileno())
+    mark_complete(tmp)  # fsyncs every file, then writes COMPLETE last
     replace_dir(tmp, directory)
     return directory
+
+
+def _copies(path: str) -> list[str]:
+    """The places a checkpoint may be, in the order they are taken."""
+    base = path.rstrip("/")
+    return [base, base + ".old", base + ".tmp"]
+
+
+def _complete(directory: str, primary: bool) -> bool:
+    if is_marked_complete(directory):
+        return True
+    # A checkpoint written before COMPLETE existed has none. The primary directory only ever comes
+    # from renaming a finished temp dir into place, so there model.pdparams + state.json (and no
+    # COMPLETE, which would mean a half-deleted copy) count as complete. A leftover .old or .tmp
+    # without a matching COMPLETE may be half written or half removed: never taken.
+    return (primary and not os.path.exists(os.path.join(directory, MANIFEST))
+            and all(os.path.isfile(os.path.join(directory, n)) for n in (WEIGHTS, STATE)))
+
+
+def complete_copy(path: str) -> str | None:
+    """``path`` if complete, else its complete ``.old``, else its complete ``.tmp``, else None."""
+    for i, d in enumerate(_copies(path)):
+        if os.path.isdir(d) and _complete(d, primary=i == 0):
+            return d
+    return None
+
+
+def _took(path: str, copy: str, what: str) -> None:
+    if copy != path.rstrip("/"):
+        get_logger().warning(f"{path} is missing or incomplete; {what} {copy}, the complete copy an "
+                             f"interrupted save left")
+
+
+def _settle(directory: str) -> None:
+    """When the only complete copy is the ``.old`` or ``.tmp`` an interrupted save left, move it to
+    ``directory`` (replacing an incomplete one), so the save that follows can reuse the temp dir."""
+    found = complete_copy(directory)
+    if found is None or found == directory:
+        return
+    if os.path.isdir(directory):
+        shutil.rmtree(directory)  # incomplete; `found` stays whole meanwhile
+    os.replace(found, directory)
+    fsync_dir(os.path.dirname(os.path.abspath(directory)))
 
 
 def weights_file(path: str, prefer_student: bool = False) -> str:
@@ -60,8 +113,12 @@ def weights_file(path: str, prefer_student: bool = False) -> str:
     if not path:
         raise CheckpointError("no weights path given")
     candidates = []
-    for d in (path, path.rstrip("/") + ".old"):  # .old: an interrupted replace left only this copy
-        if os.path.isdir(d):
+    if any(os.path.isdir(d) for d in _copies(path)):
+        d = complete_copy(path)
+        if d is None and os.path.isdir(path):
+            d = path  # a folder of bare weights (no state.json): taken as it is
+        if d is not None:
+            _took(path, d, "loading weights from")
             names = [STUDENT, WEIGHTS] if prefer_student else [WEIGHTS]
             candidates += [os.path.join(d, n) for n in names]
     candidates += [path, path + ".pdparams"]
@@ -188,12 +245,17 @@ def read_state(directory: str) -> dict:
 
 
 def resolve_checkpoint_dir(path: str) -> str:
-    """``Global.checkpoints`` must be a checkpoint directory (or its surviving ``.old`` copy)."""
-    for d in (path, path.rstrip("/") + ".old"):
-        if os.path.isfile(os.path.join(d, STATE)):
-            if d != path:
-                get_logger().warning(f"{path} is incomplete; resuming from {d} (an interrupted save)")
-            return d
+    """``Global.checkpoints`` must be a complete checkpoint directory: ``path``, else the complete
+    ``.old`` or ``.tmp`` copy an interrupted save left (one warning line names it)."""
+    d = complete_copy(path)
+    if d is not None:
+        _took(path, d, "resuming from")
+        return d
+    partial = [c for c in _copies(path) if os.path.isdir(c)]
+    if partial:
+        raise CheckpointError(f"{path}: no complete checkpoint to resume from (incomplete: "
+                              f"{', '.join(partial)}: no {MANIFEST} matching its files, or no {WEIGHTS} "
+                              f"+ {STATE})")
     if os.path.isfile(path) or os.path.isfile(path + ".pdparams"):
         raise CheckpointError(f"{path}: to resume, Global.checkpoints needs a checkpoint directory "
                               f"written by this framework; load bare weights with Global.pretrained_model")

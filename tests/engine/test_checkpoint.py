@@ -29,7 +29,7 @@ def test_save_is_a_complete_directory_and_resumes_optimizer(tmp_path):
     opt.step()
     d = str(tmp_path / "latest")
     save_checkpoint(d, net, opt, {"epoch": 3})
-    assert sorted(os.listdir(d)) == ["model.pdopt", "model.pdparams", "state.json"]
+    assert sorted(os.listdir(d)) == ["COMPLETE", "model.pdopt", "model.pdparams", "state.json"]
     assert read_state(d) == {"epoch": 3}
     assert not os.path.exists(d + ".tmp") and not os.path.exists(d + ".old")
     save_checkpoint(d, net, opt, {"epoch": 4})  # replaces the old one

@@ -22,6 +22,7 @@ from ppocr.config import load_config
 from ppocr.engine.builder import build_charset, build_model
 from ppocr.engine.checkpoint import load_optimizer, load_weights, read_weights
 from ppocr.errors import CheckpointError
+from ppocr.utils.io import MANIFEST, mark_complete
 from ppocr.utils.safe_load import REFUSED, load_pickle
 
 CFG = str(REPO / "configs" / "cls" / "ppocrv3_cls.yml")
@@ -54,6 +55,9 @@ def write_evil(path, kind: str, marker, base: dict | None = None, protocol: int 
     sd[key] = _System(marker) if kind == "system" else _Eval(marker, tuple(sd[key].shape))
     with open(path, "wb") as f:
         pickle.dump(sd, f, protocol=protocol)
+    folder = os.path.dirname(str(path))
+    if os.path.exists(os.path.join(folder, MANIFEST)):
+        mark_complete(folder)  # whoever plants the file can rewrite COMPLETE too: the loader must refuse it
     return str(path)
 
 
