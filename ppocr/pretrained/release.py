@@ -129,9 +129,8 @@ def import_release(release: Release, out_root: str = "pretrained", cache: str = 
     state = {"source": source, "max_abs_diff": diff, "tensors": len(weights),
              "missing_ok": list(release.missing_ok)}
     atomic_write_json(os.path.join(tmp, "state.json"), state)
-    from ppocr.utils.io import mark_complete, replace_dir
+    from ppocr.utils.io import replace_dir
 
-    mark_complete(tmp)
     replace_dir(tmp, out_dir)
     get_logger().info(f"{release.name}: {len(weights)} tensors from {release.onnx}, max abs difference to "
                       f"onnxruntime {diff:.2e} -> {out_dir}")
