@@ -78,7 +78,8 @@ def build_labeler_fn(args, root: str):
 
     rec, name = stage(args, "rec", args.model_dir, args.config, args.weights, args.opt)
     if not args.whole_image:
-        return crop_items(CropBatcher(rec, args.batch_size)), name
+        # same_width: a crop's label does not depend on its batch, so a resumed run labels alike
+        return crop_items(CropBatcher(rec, args.batch_size, same_width=True)), name
     det, det_name = stage(args, "det", args.det_model_dir, args.det_config, args.det_weights)
     cls, cls_name = (stage(args, "cls", args.cls_model_dir, args.cls_config, args.cls_weights)
                      if args.use_angle_cls else (None, "no cls"))

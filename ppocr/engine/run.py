@@ -119,7 +119,7 @@ def train(cfg: Config) -> TrainState:
         ckpt = resolve_checkpoint_dir(g.checkpoints)
         load_weights(model, ckpt, what="Global.checkpoints")
         load_optimizer(optimizer, ckpt, amp.scaler if amp else None)
-        state = TrainState.from_dict(read_state(ckpt))
+        state = TrainState.from_dict(read_state(ckpt), os.path.join(ckpt, "state.json"))
         if state.world_size != env.world_size:
             log.warning(f"{ckpt} was written by {state.world_size} process(es), resuming with "
                         f"{env.world_size}: the sample order of the current epoch changes")
@@ -128,6 +128,10 @@ def train(cfg: Config) -> TrainState:
             log.warning(f"resuming with Global.seed={seed}, the checkpoint used {state.seed}")
             state.seed = seed
         log.info(f"resuming from {ckpt}: epoch {state.epoch}, step {state.global_step}")
+        if state.global_step >= total_steps:  # before any hook: nothing trained, nothing saved
+            log.info(f"{ckpt} is already at step {state.global_step} of this run's {total_steps}: "
+                     f"nothing to train, nothing written (raise Global.max_iters/epoch_num to go on)")
+            return state
 
     ddp_model = wrap_model(model, env)
     if env.is_main:

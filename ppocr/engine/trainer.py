@@ -7,6 +7,7 @@ Hooks (:class:`ppocr.engine.hooks.base.Hook` subclasses) are assembled in
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,7 @@ import paddle
 from ppocr.data.datasets.base import BAD_KEY, FILTERED_KEY
 from ppocr.data.sampler import sample_seed_step
 from ppocr.engine.hooks.base import Hook
+from ppocr.errors import CheckpointError
 
 # paddle's BatchNorm1D/2D/3D (the SVTR neck's ConvBNAct) warn on every training forward that they
 # "now always track global mean and variance" (a Paddle 2.0 notice, not about this run)
@@ -41,8 +43,19 @@ class TrainState:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> TrainState:
+    def from_dict(cls, d: dict, where: str = "state.json") -> TrainState:
+        """Known keys, type-checked: a wrong value is one CheckpointError naming ``where`` and the key."""
+        if not isinstance(d, dict):
+            raise CheckpointError(f"{where}: expected a JSON object, got {type(d).__name__}")
         known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        for key, value in known.items():
+            if key == "best":
+                ok, want = isinstance(value, dict), "an object"
+            else:  # JSON true/false are Python ints: refuse them too
+                ok, want = isinstance(value, int) and not isinstance(value, bool) and value >= 0, \
+                    "an integer >= 0"
+            if not ok:
+                raise CheckpointError(f"{where}: '{key}' must be {want}, got {json.dumps(value)}")
         return cls(**known)
 
 

@@ -60,8 +60,7 @@ class Predictor:
             if not os.path.isfile(p):
                 raise CheckpointError(f"{model_dir}: not an export directory (missing {os.path.basename(p)}); "
                                       f"create one with tools/export_model.py")
-        with open(yml, encoding="utf-8") as f:
-            info = yaml.safe_load(f)
+        info = _read_export_info(yml)
         runner, backend = _paddle_inference(json_path, params, info, wants_gpu(use_gpu), use_mkldnn, cpu_threads)
         charset = None
         if info.get("character_dict"):
@@ -171,3 +170,19 @@ def _paddle_inference(json_path: str, params: str, info: dict, gpu: bool, use_mk
                                  f"({str(e).splitlines()[0][:120]}); using the plain CPU kernels")
             run, backend = create(False)
     return run, backend
+
+
+def _read_export_info(path: str) -> dict:
+    """An export's ``inference.yml``; a YAML error (a ``!!python`` tag included) or anything but a
+    mapping is one line naming the file."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            info = yaml.safe_load(f)
+    except yaml.YAMLError as e:
+        problem = " ".join(str(e).split())
+        raise CheckpointError(f"{path}: not a valid export description ({problem}); re-create the "
+                              f"export with tools/export_model.py") from None
+    if not isinstance(info, dict):
+        raise CheckpointError(f"{path}: not a valid export description (expected a mapping, got "
+                              f"{type(info).__name__}); re-create the export with tools/export_model.py")
+    return info
