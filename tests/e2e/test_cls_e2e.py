@@ -28,7 +28,7 @@ def trained(cls_data, tmp_path_factory):
 def test_training_writes_checkpoints_logs_and_config(trained):
     out = trained["out"]
     for name in ("latest", "best_accuracy", "iter_epoch_1", "iter_epoch_2"):
-        assert sorted(os.listdir(out / name)) == ["config.yml", "model.pdopt", "model.pdparams", "state.json"]
+        assert sorted(os.listdir(out / name)) == ["COMPLETE", "config.yml", "model.pdopt", "model.pdparams", "state.json"]
     state = json.loads((out / "latest" / "state.json").read_text())
     assert state["global_step"] == 12 and state["epoch"] == 3 and state["step_in_epoch"] == 0
     assert "acc" in state["best"]["metric"]
