@@ -112,7 +112,10 @@ def test_unknown_section(tmp_path):
         load_config(write(tmp_path / "a.yml", BASE + "Optimzer: {}\n"))
 
 
-def test_paddleocr_only_keys_are_accepted_with_one_warning(tmp_path, logs):
+def test_paddleocr_only_keys_are_accepted_with_one_warning(tmp_path, logs, monkeypatch):
+    import ppocr.registry
+
+    monkeypatch.setattr(ppocr.registry, "_WARNED", set())  # once per process: earlier tests may have warned
     path = write(tmp_path / "a.yml", BASE.replace("  epoch_num: 5", "  epoch_num: 5\n  debug: false\n"
                                                    "  d2s_train_image_shape: [3, 48, -1]") +
                  "profiler_options: null\n")
