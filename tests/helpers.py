@@ -92,12 +92,19 @@ def run_tool(*args: str, env: dict | None = None, check: bool = True, timeout: i
     return r
 
 
-def kill_when(cmd: list[str], marker: str) -> subprocess.Popen:
-    """Run ``cmd`` (from the repo root) and SIGKILL it as soon as a line of its output contains
-    ``marker`` (blocking reads, no sleeping); returns the finished process."""
+def kill_and_resume(config: str, overrides, tmp: Path, marker: str) -> tuple[dict, dict]:
+    """Train ``config`` once without interruption; train it again, SIGKILL it as soon as an output
+    line contains ``marker`` (a mid-epoch ``latest`` is on disk; blocking reads, no sleeping) and
+    resume it from that ``latest``. Both runs must end with bit-equal weights. ``overrides(out)``
+    gives the -o list of a run writing to ``out``. Returns the killed run's state.json at the kill
+    and at the end."""
+    import json
     import signal
 
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    full, killed = tmp / "full", tmp / "killed"
+    run_tool("tools/train.py", "-c", config, "-o", *overrides(full))
+    proc = subprocess.Popen([sys.executable, "tools/train.py", "-c", config, "-o", *overrides(killed)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
         if marker in line:
             proc.send_signal(signal.SIGKILL)
@@ -105,7 +112,10 @@ def kill_when(cmd: list[str], marker: str) -> subprocess.Popen:
     proc.wait()
     proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL, f"{marker!r} never appeared"
-    return proc
+    at_kill = json.loads((killed / "latest" / "state.json").read_text())
+    run_tool("tools/train.py", "-c", config, "-o", *overrides(killed), f"Global.checkpoints={killed / 'latest'}")
+    assert_same_weights(full / "latest" / "model.pdparams", killed / "latest" / "model.pdparams")
+    return at_kill, json.loads((killed / "latest" / "state.json").read_text())
 
 
 def assert_same_weights(a: Path, b: Path) -> None:

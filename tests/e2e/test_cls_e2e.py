@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 import pytest
-from helpers import REPO, assert_same_weights, cls_overrides, kill_when, run_tool
+from helpers import REPO, cls_overrides, kill_and_resume, run_tool
 
 CFG = str(REPO / "configs" / "cls" / "ppocrv3_cls.yml")
 pytestmark = pytest.mark.slow
@@ -81,21 +81,10 @@ def test_export_and_infer_agree_with_dygraph(trained, cls_data, tmp_path):
 def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(cls_data, tmp_path):
     base = {"Global.epoch_num": 2, "Global.save_latest_step": 2, "Global.print_batch_step": 1,
             "Global.eval_batch_step": [0, 10000]}
-    full = tmp_path / "full"
-    run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, full, **base))
-
-    killed = tmp_path / "killed"
-    kill_when([sys.executable, "tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, killed, **base)],
-              "saved latest (epoch 1, step 4)")  # the mid-epoch `latest` of step 4 is on disk
-    state = json.loads((killed / "latest" / "state.json").read_text())
-    assert state["epoch"] == 1 and 0 < state["step_in_epoch"] < 6  # mid-epoch
-
-    run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, killed, **base),
-             f"Global.checkpoints={killed / 'latest'}")
-    assert_same_weights(full / "latest" / "model.pdparams", killed / "latest" / "model.pdparams")
-    sa = json.loads((full / "latest" / "state.json").read_text())
-    sb = json.loads((killed / "latest" / "state.json").read_text())
-    assert sa["global_step"] == sb["global_step"] == 12
+    at_kill, end = kill_and_resume(CFG, lambda out: cls_overrides(cls_data, out, **base), tmp_path,
+                                   "saved latest (epoch 1, step 4)")
+    assert at_kill["epoch"] == 1 and 0 < at_kill["step_in_epoch"] < 6  # mid-epoch
+    assert end["global_step"] == 12
 
 
 def _exited_within(pid: int, seconds: float) -> bool:

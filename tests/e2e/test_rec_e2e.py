@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 import numpy as np
 import pytest
-from helpers import REPO, assert_same_weights, kill_when, run_tool, write_rec_sets
+from helpers import REPO, kill_and_resume, run_tool, write_rec_sets
 
 pytestmark = pytest.mark.slow
 EN_DICT = "ppocr/utils/dict/en_dict.txt"
@@ -89,16 +88,7 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(rec_data, tmp_path)
     `latest` of step 2 is on disk, resume it, and compare every weight with an uninterrupted run."""
     cfg = str(REPO / "configs" / "rec" / "ppocrv3_rec_en.yml")
     base = {"Global.epoch_num": 2, "Global.save_latest_step": 2, "Global.eval_batch_step": "[0,10000]"}
-    full = tmp_path / "full"
-    run_tool("tools/train.py", "-c", cfg, "-o", *overrides(rec_data, full, **base))
-
-    killed = tmp_path / "killed"
-    kill_when([sys.executable, "tools/train.py", "-c", cfg, "-o", *overrides(rec_data, killed, **base)],
-              "saved latest (epoch 1, step 2)")  # the mid-epoch `latest` of step 2 is on disk
-    state = json.loads((killed / "latest" / "state.json").read_text())
-    assert state["epoch"] == 1 and state["step_in_epoch"] == 2  # mid-epoch (4 steps per epoch)
-
-    run_tool("tools/train.py", "-c", cfg, "-o", *overrides(rec_data, killed, **base),
-             f"Global.checkpoints={killed / 'latest'}")
-    assert_same_weights(full / "latest" / "model.pdparams", killed / "latest" / "model.pdparams")
-    assert json.loads((killed / "latest" / "state.json").read_text())["global_step"] == 8
+    at_kill, end = kill_and_resume(cfg, lambda out: overrides(rec_data, out, **base), tmp_path,
+                                   "saved latest (epoch 1, step 2)")
+    assert at_kill["epoch"] == 1 and at_kill["step_in_epoch"] == 2  # mid-epoch (4 steps per epoch)
+    assert end["global_step"] == 8
