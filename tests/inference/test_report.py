@@ -224,13 +224,18 @@ def test_max_items_caps_the_gallery(cls_run, tmp_path):
     assert len(gallery_rows(dom)) == 1
 
 
+def checked_page(run, tmp_path, metric):
+    """The report of ``run``: self-contained, its summary equal to the log; (dom, gallery rows)."""
+    dom = report(run, tmp_path)
+    assert_self_contained(dom, {"loss", "lr", "metrics"})
+    assert_summary_matches_log(dom, run, metric)
+    return dom, gallery_rows(dom)
+
+
 @pytest.mark.slow
 def test_rec_report_lists_the_mistakes(rec_run, tmp_path):
-    dom = report(rec_run, tmp_path)
-    assert_self_contained(dom, {"loss", "lr", "metrics"})
-    assert_summary_matches_log(dom, rec_run, "acc")
+    dom, rows = checked_page(rec_run, tmp_path, "acc")
     best = best_eval(rec_run)
-    rows = gallery_rows(dom)
     assert len(rows) == round(best["count"] * (1 - best["acc"])) == 5  # two steps: all wrong
     truths = [line.split("\t", 1)[1] for line in (rec_run.parent / "data/eval/label.txt").read_text().splitlines()]
     assert [r.find("td", class_="truth").text() for r in rows] == truths
@@ -243,10 +248,7 @@ def test_rec_report_lists_the_mistakes(rec_run, tmp_path):
 def test_det_report_draws_truth_and_predictions(det_run, tmp_path):
     from ppocr.inference.report_gallery import TRUTH_COLOR
 
-    dom = report(det_run, tmp_path)
-    assert_self_contained(dom, {"loss", "lr", "metrics"})
-    assert_summary_matches_log(dom, det_run, "hmean")
-    rows = gallery_rows(dom)
+    dom, rows = checked_page(det_run, tmp_path, "hmean")
     assert dom.find("table", id="gallery").attrs["data-kind"] == "det" and len(rows) == 2
     labels = [json.loads(line.split("\t", 1)[1])
               for line in (det_run.parent / "eval/label.txt").read_text().splitlines()]
