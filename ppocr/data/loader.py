@@ -8,7 +8,7 @@ from typing import Any
 from ppocr.data.collate import get_collate
 from ppocr.data.sampler import EpochBatchSampler
 from ppocr.data.transforms.base import build_transforms
-from ppocr.errors import ConfigError
+from ppocr.errors import ConfigError, DataError
 from ppocr.registry import DATASETS, did_you_mean
 from ppocr.settings import Settings
 from ppocr.settings import settings as resolve_settings
@@ -103,7 +103,99 @@ def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provide
                           f"{opts['batch_size_per_card']} with drop_last; lower batch_size_per_card")
     workers = int(opts["num_workers"] if num_workers is None else num_workers)
     collate = collate_name(opts, dataset.transforms, mode)
-    loader = paddle.io.DataLoader(dataset, batch_sampler=sampler, collate_fn=get_collate(collate),
-                                  num_workers=workers, use_shared_memory=bool(opts["use_shared_memory"]),
-                                  return_list=True)
+    if workers == 0:
+        loader = MainThreadLoader(dataset, sampler, get_collate(collate))
+    else:
+        loader = WorkerLoader(paddle.io.DataLoader(
+            GuardedDataset(dataset), batch_sampler=sampler, collate_fn=GuardedCollate(get_collate(collate)),
+            num_workers=workers,
+            use_shared_memory=bool(opts["use_shared_memory"]), return_list=True))
     return Data(dataset, sampler, loader)
+
+
+def to_tensors(batch: dict) -> dict:
+    """numpy arrays -> paddle Tensors, as paddle's DataLoader gives them; lists stay lists."""
+    import numpy as np
+    import paddle
+
+    return {k: paddle.to_tensor(v) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
+
+
+class MainThreadLoader:
+    """``num_workers: 0``: read and collate each batch in the calling thread. Paddle's loader does it
+    in a reader thread behind a blocking queue, where an exception (a DataError) is lost and the main
+    thread waits forever, deaf to SIGTERM; here it reaches the caller, and so does a signal."""
+
+    def __init__(self, dataset, batch_sampler, collate_fn):
+        self.dataset = dataset
+        self.batch_sampler = batch_sampler
+        self.collate_fn = collate_fn
+
+    def __len__(self) -> int:
+        return len(self.batch_sampler)
+
+    def __iter__(self):
+        for keys in self.batch_sampler:
+            yield to_tensors(self.collate_fn([self.dataset[k] for k in keys]))
+
+
+ERROR_KEY = "_data_error"
+
+
+class GuardedDataset:
+    """The dataset as a loader worker sees it: a DataError becomes a sample carrying its message,
+    which :class:`WorkerLoader` raises again in the main process. (Raised in a worker, paddle
+    re-raises it in its reader thread, and the main thread only sees "Blocking queue is killed".)"""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, key) -> dict:
+        try:
+            return self.dataset[key]
+        except DataError as e:
+            return {ERROR_KEY: str(e)}
+
+
+class GuardedCollate:
+    """The collate function for :class:`GuardedDataset`'s samples: a batch holding an error is the
+    error alone, and a DataError of the collate itself becomes one too."""
+
+    def __init__(self, collate_fn):
+        self.collate_fn = collate_fn
+
+    def __call__(self, samples: list[dict]) -> dict:
+        for s in samples:
+            if ERROR_KEY in s:
+                return error_batch(s[ERROR_KEY])
+        try:
+            return self.collate_fn(samples)
+        except DataError as e:
+            return error_batch(str(e))
+
+
+def error_batch(message: str) -> dict:
+    """A batch carrying a DataError's message, as bytes (paddle's loader passes arrays through)."""
+    import numpy as np
+
+    return {ERROR_KEY: np.frombuffer(message.encode("utf-8"), dtype=np.uint8).copy()}
+
+
+class WorkerLoader:
+    """Paddle's multi-process loader over a :class:`GuardedDataset`; a worker's DataError is raised
+    here, in the main process, as itself."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __iter__(self):
+        for batch in self.loader:
+            if ERROR_KEY in batch:
+                raise DataError(bytes(batch[ERROR_KEY].numpy()).decode("utf-8"))
+            yield batch

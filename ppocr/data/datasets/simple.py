@@ -69,6 +69,8 @@ class SimpleDataSet(BaseDataSet):
         if any(r <= 0 for r in ratios):
             raise ConfigError(f"{where}.ratio_list: ratios must be > 0, got {ratios}")
         self.data_dir = data_dir or ""
+        if self.data_dir and not os.path.isdir(self.data_dir):
+            raise DataError(f"{where}.data_dir: no such folder: {self.data_dir}{where_looked(self.data_dir)}")
         self.files = files
         self.entries = [read_label_file(f, delimiter, max_bad_ratio) for f in files]
         self.counts = [max(1, round(len(e) * r)) for e, r in zip(self.entries, ratios)]
