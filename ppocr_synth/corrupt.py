@@ -31,3 +31,25 @@ def write_corrupt_image(path: str, kind: str = "garbage") -> str:
     with open(path, "wb") as f:
         f.write(data)
     return path
+
+
+def cut_image_bytes(data: bytes, keep: float | int) -> bytes:
+    """``data`` cut off: ``keep`` < 1 keeps that share of the bytes, a negative int drops that many
+    from the end (a download or copy that stopped early)."""
+    n = int(len(data) * keep) if 0 < keep < 1 else len(data) + int(keep)
+    return data[:n]
+
+
+def write_cut_image(path: str, keep: float | int, ext: str = ".jpg", trailer: bytes = b"") -> str:
+    """A text-like photo (noise, a dark band) encoded as ``ext``, cut by :func:`cut_image_bytes`
+    (``keep=1``: whole), ``trailer`` appended; returns ``path``. OpenCV decodes most such cut files
+    without an error."""
+    rng = np.random.default_rng(0)
+    img = rng.integers(150, 256, (64, 200, 3), dtype=np.uint8)
+    img[20:44, 10:190] = 30
+    ok, buf = cv2.imencode(ext, img)
+    data = buf.tobytes() if keep == 1 else cut_image_bytes(buf.tobytes(), keep)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data + trailer)
+    return path

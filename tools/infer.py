@@ -119,7 +119,7 @@ def system(args) -> None:
     import os
     from dataclasses import fields
 
-    from ppocr.inference.images import decode_image, list_images, read_bytes
+    from ppocr.inference.images import decode_image, list_images, read_bytes, unreadable
     from ppocr.inference.params import SystemParams
     from ppocr.inference.system import TextSystem
     from ppocr.inference.visualize import draw_ocr, find_font, save_image, system_result_line
@@ -136,7 +136,7 @@ def system(args) -> None:
         data = read_bytes(path)
         image = decode_image(data) if data else None
         if image is None:
-            print(f"{path}\tERROR: cannot read image")
+            print(f"{path}\tERROR: {unreadable(data)}")
             continue
         lines = ocr(image)
         print(f"{'*' * 10}{path}{'*' * 10}")

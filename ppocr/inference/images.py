@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from ppocr.errors import DataError
+from ppocr.utils.image_bytes import truncation
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif")
 
@@ -34,8 +35,18 @@ def read_bytes(path: str) -> bytes | None:
         return None
 
 
+def unreadable(data: bytes | None) -> str:
+    """Why :func:`decode_image` gave None for ``data``: for an error line."""
+    if not data:
+        return "cannot read image (no data)"
+    return truncation(data) or "cannot read image (not an image OpenCV or Pillow can decode)"
+
+
 def decode_image(data: bytes) -> np.ndarray | None:
-    """Encoded bytes -> BGR uint8 array (OpenCV; Pillow for what OpenCV cannot read, e.g. GIF), or None."""
+    """Encoded bytes -> BGR uint8 array (OpenCV; Pillow for what OpenCV cannot read, e.g. GIF), or
+    None, also for a cut-off JPEG or PNG (:func:`unreadable` says why)."""
+    if truncation(data):
+        return None
     arr = np.frombuffer(data, dtype=np.uint8)
     img = cv2.imdecode(arr, cv2.IMREAD_COLOR) if arr.size else None
     if img is None and arr.size:
@@ -69,7 +80,7 @@ def read_image(image) -> np.ndarray:
     if isinstance(image, (bytes, bytearray, memoryview)):
         img = decode_image(bytes(image))
         if img is None:
-            raise DataError(f"cannot decode the {len(image)} bytes given as an image")
+            raise DataError(f"the {len(image)} bytes given as an image: {unreadable(bytes(image))}")
         return img
     if isinstance(image, (str, os.PathLike)):
         data = read_bytes(str(image))
@@ -77,6 +88,6 @@ def read_image(image) -> np.ndarray:
             raise DataError(f"{image}: cannot read the file")
         img = decode_image(data)
         if img is None:
-            raise DataError(f"{image}: not an image OpenCV or Pillow can decode")
+            raise DataError(f"{image}: {unreadable(data)}")
         return img
     raise DataError(f"expected an image path, bytes or a numpy array, got {type(image).__name__}")

@@ -190,7 +190,7 @@ def test_generated_set_loads_with_simple_dataset(tmp_path):
 @pytest.mark.parametrize("kind", CORRUPT_KINDS)
 def test_corrupt_images_do_not_decode(tmp_path, kind):
     path = write_corrupt_image(str(tmp_path / f"bad_{kind}.jpg"), kind)
-    with pytest.raises(BadSample, match="cannot decode"):
+    with pytest.raises(BadSample, match="cannot decode|truncated"):
         DecodeImage()({"image": Path(path).read_bytes()})
 
 

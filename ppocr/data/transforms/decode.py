@@ -8,13 +8,15 @@ import numpy as np
 from ppocr.data.transforms.base import BadSample
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
+from ppocr.utils.image_bytes import truncation
 
 _MODES = ("BGR", "RGB", "GRAY")
 
 
 @TRANSFORMS.register
 class DecodeImage:
-    """Decode ``data['image']`` (bytes). A file OpenCV cannot decode is a bad sample."""
+    """Decode ``data['image']`` (bytes). A file OpenCV cannot decode, or a JPEG/PNG cut off before
+    its end (which OpenCV decodes with flat rows for the missing part), is a bad sample."""
 
     def __init__(self, img_mode: str = "BGR", channel_first: bool = False,
                  ignore_orientation: bool = False):
@@ -30,6 +32,9 @@ class DecodeImage:
         if isinstance(buf, np.ndarray) and buf.ndim >= 2:
             img = buf  # already decoded (e.g. handed over by the Python API)
         else:
+            cut = truncation(buf)
+            if cut:
+                raise BadSample(cut)
             arr = np.frombuffer(buf, dtype=np.uint8)
             img = cv2.imdecode(arr, self.flags) if arr.size else None
             if img is None:
