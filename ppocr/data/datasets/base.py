@@ -92,10 +92,15 @@ class BaseDataSet(Dataset):
                                  f"counted, not logged")
 
     def __getitem__(self, key) -> dict:
+        """The sample at ``index``, or when it is bad or filtered the next usable one. Only the
+        sample asked for is counted (``_bad``/``_filtered``): the sampler asks for each index once
+        per epoch, so each bad sample counts once, however many walks pass over it, and bad +
+        filtered + good adds up to the samples read (the batch slots)."""
         epoch, index = key if isinstance(key, tuple) else (0, int(key))
         self.set_epoch(epoch)  # the key carries the epoch, so loader workers need no signal
         n = len(self)
-        bad = filtered = 0
+        bad = filtered = 0  # of this walk, for the error below
+        own = None  # what happened to the sample asked for: "bad", "filtered" or None (usable)
         for attempt in range(min(n, 1000)):
             i = (index + attempt) % n
             self._seed_all(epoch, i, attempt)
@@ -103,13 +108,15 @@ class BaseDataSet(Dataset):
                 data = self._run(self.load(i), epoch)
             except BadSample as e:
                 bad += 1
+                own = own or "bad"
                 self._warn(i, e)
                 continue
             if data is None:
                 filtered += 1
+                own = own or "filtered"
                 continue
-            data[BAD_KEY] = bad
-            data[FILTERED_KEY] = filtered
+            data[BAD_KEY] = int(own == "bad")
+            data[FILTERED_KEY] = int(own == "filtered")
             return data
         raise DataError(f"{self.where}: no usable sample found after {min(n, 1000)} tries from "
                         f"{self.describe(index % n)} ({bad} bad, {filtered} filtered by transforms)")
