@@ -128,7 +128,8 @@ def test_bad_images_are_skipped_counted_and_logged(tmp_path, logs):
     ds = UnlabeledImageDataSet(build_transforms(SSL_OPS, "x"), data_dir=str(tmp_path),
                                list_file=str(tmp_path / "list.txt"))
     s = ds[(0, 1)]  # 1.png undecodable, missing.png absent: 2.png is used
-    assert s[BAD_KEY] == 2 and s["image"].shape == (4, 3, 8, 32)
+    assert s[BAD_KEY] == 1 and s["image"].shape == (4, 3, 8, 32)  # only the sample asked for counts
+    assert ds[(0, 2)][BAD_KEY] == 1  # missing.png counts when it is asked for
     messages = [r.getMessage() for r in logs.records]
     assert any("list.txt:2 (1.png): cannot decode image" in m for m in messages)
     assert any("list.txt:3 (missing.png): cannot read image" in m for m in messages)
