@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ppocr.data.collate import get_collate
+from ppocr.data.datasets.base import REASON_KEY
 from ppocr.data.sampler import EpochBatchSampler
-from ppocr.data.transforms.base import build_transforms
+from ppocr.data.transforms.base import BAD_REASONS, build_transforms
 from ppocr.errors import ConfigError, DataError
 from ppocr.registry import DATASETS, did_you_mean
 from ppocr.settings import Settings
@@ -106,7 +107,7 @@ def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provide
     if workers == 0:
         loader = MainThreadLoader(dataset, sampler, get_collate(collate))
     else:
-        loader = WorkerLoader(paddle.io.DataLoader(
+        loader = WorkerLoader(sampler, dataset.where, paddle.io.DataLoader(
             GuardedDataset(dataset), batch_sampler=sampler, collate_fn=GuardedCollate(get_collate(collate)),
             num_workers=workers,
             use_shared_memory=bool(opts["use_shared_memory"]), return_list=True))
@@ -135,8 +136,43 @@ class MainThreadLoader:
         return len(self.batch_sampler)
 
     def __iter__(self):
-        for keys in self.batch_sampler:
-            yield to_tensors(self.collate_fn([self.dataset[k] for k in keys]))
+        tally = EpochTally(self.batch_sampler.epoch, self.dataset.where)
+        try:
+            for keys in self.batch_sampler:
+                yield to_tensors(tally.take(self.collate_fn([self.dataset[k] for k in keys])))
+        finally:
+            tally.log()
+
+
+class EpochTally:
+    """The reasons of the bad samples an epoch's batches carry (``REASON_KEY``, taken off each
+    batch), logged as one summary line when the epoch's iteration ends (or is left)."""
+
+    def __init__(self, epoch: int, where: str):
+        self.epoch = epoch
+        self.where = where
+        self.counts: dict[str, int] = {}
+
+    def take(self, batch: dict) -> dict:
+        for code in batch.pop(REASON_KEY, None) or ():
+            if int(code):
+                reason = BAD_REASONS[int(code) - 1]
+                self.counts[reason] = self.counts.get(reason, 0) + 1
+        return batch
+
+    def line(self) -> str | None:
+        if not self.counts:
+            return None
+        parts = ", ".join(f"{n} {why}" for why, n in sorted(self.counts.items(), key=lambda kv: -kv[1]))
+        return (f"{self.where}: epoch {self.epoch}: {sum(self.counts.values())} unusable sample(s) "
+                f"skipped: {parts}")
+
+    def log(self) -> None:
+        line = self.line()
+        if line:
+            from ppocr.utils.logging import get_logger
+
+            get_logger().warning(line)
 
 
 ERROR_KEY = "_data_error"
@@ -188,14 +224,20 @@ class WorkerLoader:
     """Paddle's multi-process loader over a :class:`GuardedDataset`; a worker's DataError is raised
     here, in the main process, as itself."""
 
-    def __init__(self, loader):
+    def __init__(self, batch_sampler, where: str, loader):
+        self.batch_sampler = batch_sampler
+        self.where = where
         self.loader = loader
 
     def __len__(self) -> int:
         return len(self.loader)
 
     def __iter__(self):
-        for batch in self.loader:
-            if ERROR_KEY in batch:
-                raise DataError(bytes(batch[ERROR_KEY].numpy()).decode("utf-8"))
-            yield batch
+        tally = EpochTally(self.batch_sampler.epoch, self.where)
+        try:
+            for batch in self.loader:
+                if ERROR_KEY in batch:
+                    raise DataError(bytes(batch[ERROR_KEY].numpy()).decode("utf-8"))
+                yield tally.take(batch)
+        finally:
+            tally.log()

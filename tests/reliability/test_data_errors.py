@@ -102,6 +102,8 @@ def test_main_thread_loader_yields_tensors_and_raises(tmp_path):
             import numpy as np
             return {"image": np.zeros((2, 2), np.float32), "_bad": 0}
 
+        where = "Train.dataset"
+
     loader = MainThreadLoader(Items(), EpochBatchSampler(4, 2, False, False), collate)
     assert len(loader) == 2
     it = iter(loader)

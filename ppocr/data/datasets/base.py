@@ -11,13 +11,14 @@ import random
 import numpy as np
 from paddle.io import Dataset
 
-from ppocr.data.transforms.base import BadSample, Compose
+from ppocr.data.transforms.base import BAD_REASONS, BadSample, Compose
 from ppocr.errors import DataError
 from ppocr.utils.logging import get_logger
 
 # Sample keys that carry bookkeeping through the loader; the trainer pops them off the batch.
 BAD_KEY = "_bad"
 FILTERED_KEY = "_filtered"
+REASON_KEY = "_bad_reason"  # 1 + index in BAD_REASONS of the asked-for sample's reason, 0: usable
 MAX_WARNINGS = 50
 
 
@@ -101,6 +102,7 @@ class BaseDataSet(Dataset):
         n = len(self)
         bad = filtered = 0  # of this walk, for the error below
         own = None  # what happened to the sample asked for: "bad", "filtered" or None (usable)
+        code = 0
         for attempt in range(min(n, 1000)):
             i = (index + attempt) % n
             self._seed_all(epoch, i, attempt)
@@ -108,7 +110,10 @@ class BaseDataSet(Dataset):
                 data = self._run(self.load(i), epoch)
             except BadSample as e:
                 bad += 1
-                own = own or "bad"
+                if own is None:
+                    own = "bad"
+                    reason = getattr(e, "reason", "unusable")
+                    code = 1 + (BAD_REASONS.index(reason) if reason in BAD_REASONS else 0)
                 self._warn(i, e)
                 continue
             if data is None:
@@ -117,6 +122,7 @@ class BaseDataSet(Dataset):
                 continue
             data[BAD_KEY] = int(own == "bad")
             data[FILTERED_KEY] = int(own == "filtered")
+            data[REASON_KEY] = code
             return data
         raise DataError(f"{self.where}: no usable sample found after {min(n, 1000)} tries from "
                         f"{self.describe(index % n)} ({bad} bad, {filtered} filtered by transforms)")

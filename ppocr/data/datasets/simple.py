@@ -110,6 +110,6 @@ class SimpleDataSet(BaseDataSet):
             with open(path, "rb") as fh:
                 buf = fh.read()
         except OSError as e:
-            raise BadSample(f"cannot read image {path}: {e.strerror}") from None
+            raise BadSample(f"cannot read image {path}: {e.strerror}", "unreadable") from None
         return {"img_path": path, "image": buf, "label": label,
                 "label_file": self.files[f], "line_no": no}

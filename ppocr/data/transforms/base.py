@@ -33,7 +33,17 @@ from ppocr.registry import TRANSFORMS
 
 
 class BadSample(Exception):
-    """The sample's image or label cannot be used."""
+    """The sample's image or label cannot be used; ``reason`` is a short category for the per-epoch
+    summary (``too long``, ``empty``, ``out of dictionary``, ``unreadable``, ``truncated``, ...)."""
+
+    def __init__(self, message: str, reason: str = "unusable"):
+        super().__init__(message)
+        self.reason = reason
+
+
+# the reasons a per-epoch summary names, in a fixed order (a sample carries its reason's index)
+BAD_REASONS = ("unusable", "too long", "empty", "out of dictionary", "unreadable", "truncated",
+               "undecodable")
 
 
 class Compose:

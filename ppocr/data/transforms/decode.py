@@ -34,11 +34,11 @@ class DecodeImage:
         else:
             cut = truncation(buf)
             if cut:
-                raise BadSample(cut)
+                raise BadSample(cut, "truncated")
             arr = np.frombuffer(buf, dtype=np.uint8)
             img = cv2.imdecode(arr, self.flags) if arr.size else None
             if img is None:
-                raise BadSample("cannot decode image")
+                raise BadSample("cannot decode image", "undecodable")
         if img.ndim == 2:
             img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
         if self.img_mode == "GRAY":

@@ -1,9 +1,11 @@
 """Recognition labels: text -> class indices for CTC and for the SAR (attention) branch.
 
-PaddleOCR's rules, kept exactly: a label longer than ``max_text_length`` (counted before anything is
-dropped) or left empty after dropping characters outside the dictionary filters the sample
-(``None``); SAR labels also need room for the start and end tokens, so they drop texts of
-``max_text_length - 1`` characters or more. The class layouts are :class:`ppocr.charset.Charset`'s.
+PaddleOCR's rules, kept exactly, except that a dropped sample is a :class:`BadSample` with its reason
+(PaddleOCR drops it silently): a label longer than ``max_text_length`` (counted before anything is
+dropped, reason ``too long``), empty (``empty``) or left empty after dropping characters outside the
+dictionary (``out of dictionary``); SAR labels also need room for the start and end tokens, so they
+drop texts of ``max_text_length - 1`` characters or more. The dataset logs each with its file and
+line and counts it toward ``Global.max_bad_sample_ratio``. The class layouts are :class:`ppocr.charset.Charset`'s.
 
 Characters outside the dictionary are dropped, as PaddleOCR users expect, and counted per label file
 (``data['label_file']``): each encoder logs the first one it meets in a file and keeps an
@@ -39,18 +41,22 @@ class RecLabelEncoder:
         self.max_text_length = max_text_length
         self.unknown: dict[str, UnknownChars] = {}
 
-    def encode(self, data: dict) -> list[int] | None:
-        """Dictionary indices of ``data['label']``, or None when the sample is to be filtered."""
+    def encode(self, data: dict) -> list[int]:
+        """Dictionary indices of ``data['label']``; a BadSample when the sample cannot be used."""
         text = data.get("label")
         if not isinstance(text, str):
             raise BadSample(f"recognition label must be text, got {type(text).__name__}")
-        if not text or len(text) > self.max_text_length:
-            return None
+        if not text:
+            raise BadSample("empty label", "empty")
+        if len(text) > self.max_text_length:
+            raise BadSample(f"label too long: {len(text)} characters, more than max_text_length "
+                            f"{self.max_text_length}", "too long")
         indices, unknown = self.charset.encode(text)
         if unknown:
             self._count_unknown(data, text, unknown, emptied=not indices)
         if not indices:
-            return None
+            raise BadSample(f"label {text!r} has no character in the dictionary ({self.charset.source})",
+                            "out of dictionary")
         data["text"] = "".join(self.charset.characters[i] for i in indices)
         return indices
 
@@ -79,11 +85,13 @@ class RecLabelEncoder:
         label[:len(indices)] = np.asarray(indices, dtype=np.int64) + 1
         return label
 
-    def sar_label(self, indices: list[int]) -> np.ndarray | None:
-        """[start, chars..., end, pad...], or None when start and end do not fit."""
+    def sar_label(self, indices: list[int]) -> np.ndarray:
+        """[start, chars..., end, pad...]; a BadSample when start and end do not fit."""
         n = len(indices)
         if n >= self.max_text_length - 1:
-            return None
+            raise BadSample(f"label too long for the attention branch: {n} characters leave no room "
+                            f"for its start and end tokens within max_text_length {self.max_text_length}",
+                            "too long")
         cs = self.charset
         label = np.full(self.max_text_length, cs.sar_padding_idx, dtype=np.int64)
         label[0] = cs.sar_start_idx
@@ -96,10 +104,8 @@ class RecLabelEncoder:
 class CTCLabelEncode(RecLabelEncoder):
     """``label`` (text) -> ``label`` (CTC classes, 0-padded to max_text_length), ``length``, ``text``."""
 
-    def __call__(self, data: dict) -> dict | None:
+    def __call__(self, data: dict) -> dict:
         indices = self.encode(data)
-        if indices is None:
-            return None
         data["label"] = self.ctc_label(indices)
         data["length"] = np.array(len(indices), dtype=np.int64)
         return data
@@ -109,12 +115,9 @@ class CTCLabelEncode(RecLabelEncoder):
 class SARLabelEncode(RecLabelEncoder):
     """``label`` (text) -> ``label`` ([start, classes, end, padding...]), ``length``, ``text``."""
 
-    def __call__(self, data: dict) -> dict | None:
+    def __call__(self, data: dict) -> dict:
         indices = self.encode(data)
-        label = None if indices is None else self.sar_label(indices)
-        if label is None:
-            return None
-        data["label"] = label
+        data["label"] = self.sar_label(indices)
         data["length"] = np.array(len(indices), dtype=np.int64)
         return data
 
@@ -122,13 +125,11 @@ class SARLabelEncode(RecLabelEncoder):
 @TRANSFORMS.register(ignored_keys=_GLOBAL_KEYS)
 class MultiLabelEncode(RecLabelEncoder):
     """PP-OCRv3's CTC + SAR labels: adds ``label_ctc``, ``label_sar``, ``length`` and ``text``;
-    ``label`` keeps the raw text. Filters what either CTCLabelEncode or SARLabelEncode filters."""
+    ``label`` keeps the raw text. Refuses what either CTCLabelEncode or SARLabelEncode refuses."""
 
-    def __call__(self, data: dict) -> dict | None:
+    def __call__(self, data: dict) -> dict:
         indices = self.encode(data)
-        label_sar = None if indices is None else self.sar_label(indices)
-        if label_sar is None:
-            return None
+        label_sar = self.sar_label(indices)
         data["label_ctc"] = self.ctc_label(indices)
         data["label_sar"] = label_sar
         data["length"] = np.array(len(indices), dtype=np.int64)
