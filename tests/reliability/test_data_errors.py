@@ -58,6 +58,14 @@ def test_all_bad_images_is_one_error_line(cls_data, tmp_path, workers):
     assert took < 10
 
 
+@pytest.mark.parametrize("workers", [0, 1])
+def test_removed_transform_is_one_error_line(cls_data, tmp_path, workers):
+    r, took = _train(cls_data, tmp_path, "~Train.dataset.transforms.0", f"Train.loader.num_workers={workers}")
+    line = _one_error(r)
+    assert "transform BaseDataAugmentation failed on " in line and "'bytes' object" in line
+    assert took < 10
+
+
 def test_sigterm_without_workers_exits_143(cls_data, tmp_path):
     o = cls_overrides(cls_data, tmp_path, **{"Global.epoch_num": 500, "Global.print_batch_step": 1,
                                              "Train.loader.num_workers": 0})

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ppocr.errors import ConfigError
+from ppocr.errors import ConfigError, DataError, PPOCRError
 from ppocr.registry import TRANSFORMS
 
 
@@ -47,14 +47,24 @@ BAD_REASONS = ("unusable", "too long", "empty", "out of dictionary", "unreadable
 
 
 class Compose:
-    """Apply transforms in order; ``None`` from any of them drops the sample."""
+    """Apply transforms in order; ``None`` from any of them drops the sample. Any other error than
+    BadSample or a ppocr error (a transform given what it cannot take, e.g. bytes after DecodeImage
+    was removed from the list) is a DataError naming the transform and the sample."""
 
     def __init__(self, ops: list[Callable]):
         self.ops = ops
 
     def __call__(self, data: dict, start: int = 0, stop: int | None = None) -> dict | None:
         for op in self.ops[start:stop]:
-            data = op(data)
+            try:
+                data = op(data)
+            except (BadSample, PPOCRError):
+                raise
+            except Exception as e:  # noqa: BLE001 - reported as one line naming the transform
+                where = data.get("img_path") if isinstance(data, dict) else None
+                raise DataError(f"transform {type(op).__name__} failed{f' on {where}' if where else ''}: "
+                                f"{type(e).__name__}: {e} (check the order and presence of the "
+                                f"transforms before it)") from e
             if data is None:
                 return None
         return data
