@@ -22,7 +22,9 @@ class DataHealthHook(Hook):
     def _check(self, trainer, final: bool) -> None:
         s = trainer.state
         bad = s.bad_samples
-        read = bad + s.samples_seen // max(1, s.world_size) + s.filtered_samples
+        # a bad or filtered sample's batch slot is filled by the next usable one, so the samples
+        # asked for (each counted once per epoch) are the batch slots
+        read = s.samples_seen // max(1, s.world_size)
         if bad > self.reported:
             get_logger().warning(f"{self.where}: {bad} unusable sample(s) skipped so far "
                                  f"of {read} read")
