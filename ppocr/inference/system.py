@@ -78,7 +78,7 @@ def with_det_resize(det: Predictor, params: SystemParams) -> Predictor:
     takes it declares so (``inference_params``)."""
     items = with_inference_params(det.info.get("PreProcess"), "the det model's PreProcess",
                                   limit_side_len=params.det_limit_side_len, limit_type=params.det_limit_type)
-    return Predictor({**det.info, "PreProcess": items}, det.run, det.charset)
+    return Predictor({**det.info, "PreProcess": items}, det.run, det.charset, det.backend)
 
 
 class TextSystem:

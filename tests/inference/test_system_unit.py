@@ -86,6 +86,12 @@ def test_det_limit_overrides_the_model_config():
     assert [line.text for line in lines][:1] == ["long"]
 
 
+def test_the_det_limit_keeps_the_detectors_backend():
+    det = dark_pixel_detector([])
+    det.backend = "gpu"
+    assert TextSystem(det, WidthReader("rec")).det.backend == "gpu"
+
+
 def test_cls_turns_only_confident_upside_down_crops():
     cls = StubLineModel("cls", {1: ("180", 0.95), 2: ("180", 0.9), 3: ("0", 0.99), 4: ("180", 0.91)})
     system = TextSystem(dark_pixel_detector([]), WidthReader("rec"), cls, SystemParams(use_angle_cls=True))
