@@ -122,7 +122,20 @@ def to_tensors(batch: dict) -> dict:
     return {k: paddle.to_tensor(v) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
 
 
-class MainThreadLoader:
+class TalliedLoader:
+    """Iterates batches (``_batches``) and logs the epoch's bad-sample reasons (:class:`EpochTally`)
+    when the iteration ends or is left."""
+
+    def __iter__(self):
+        tally = EpochTally(self.batch_sampler.epoch, self.where)
+        try:
+            for batch in self._batches():
+                yield tally.take(batch)
+        finally:
+            tally.log()
+
+
+class MainThreadLoader(TalliedLoader):
     """``num_workers: 0``: read and collate each batch in the calling thread. Paddle's loader does it
     in a reader thread behind a blocking queue, where an exception (a DataError) is lost and the main
     thread waits forever, deaf to SIGTERM; here it reaches the caller, and so does a signal."""
@@ -131,17 +144,14 @@ class MainThreadLoader:
         self.dataset = dataset
         self.batch_sampler = batch_sampler
         self.collate_fn = collate_fn
+        self.where = dataset.where
 
     def __len__(self) -> int:
         return len(self.batch_sampler)
 
-    def __iter__(self):
-        tally = EpochTally(self.batch_sampler.epoch, self.dataset.where)
-        try:
-            for keys in self.batch_sampler:
-                yield to_tensors(tally.take(self.collate_fn([self.dataset[k] for k in keys])))
-        finally:
-            tally.log()
+    def _batches(self):
+        for keys in self.batch_sampler:
+            yield to_tensors(self.collate_fn([self.dataset[k] for k in keys]))
 
 
 class EpochTally:
@@ -220,7 +230,7 @@ def error_batch(message: str) -> dict:
     return {ERROR_KEY: np.frombuffer(message.encode("utf-8"), dtype=np.uint8).copy()}
 
 
-class WorkerLoader:
+class WorkerLoader(TalliedLoader):
     """Paddle's multi-process loader over a :class:`GuardedDataset`; a worker's DataError is raised
     here, in the main process, as itself."""
 
@@ -232,12 +242,8 @@ class WorkerLoader:
     def __len__(self) -> int:
         return len(self.loader)
 
-    def __iter__(self):
-        tally = EpochTally(self.batch_sampler.epoch, self.where)
-        try:
-            for batch in self.loader:
-                if ERROR_KEY in batch:
-                    raise DataError(bytes(batch[ERROR_KEY].numpy()).decode("utf-8"))
-                yield tally.take(batch)
-        finally:
-            tally.log()
+    def _batches(self):
+        for batch in self.loader:
+            if ERROR_KEY in batch:
+                raise DataError(bytes(batch[ERROR_KEY].numpy()).decode("utf-8"))
+            yield batch

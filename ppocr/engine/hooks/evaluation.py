@@ -7,21 +7,6 @@ from collections.abc import Callable
 from ppocr.engine.hooks.base import Hook
 
 
-def parse_eval_step(value) -> tuple[int, int]:
-    """PaddleOCR writes ``[start, every]`` or a bare ``every``."""
-    from ppocr.errors import ConfigError
-
-    if isinstance(value, (list, tuple)):
-        if len(value) != 2:
-            raise ConfigError(f"Global.eval_batch_step: expected [start, every] or every, got {value}")
-        start, every = int(value[0]), int(value[1])
-    else:
-        start, every = 0, int(value)
-    if every <= 0:
-        raise ConfigError(f"Global.eval_batch_step: 'every' must be > 0, got {every}")
-    return start, every
-
-
 class EvalHook(Hook):
     api = ("run",)
 
