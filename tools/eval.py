@@ -1,27 +1,10 @@
-"""Evaluate weights on the config's Eval set: python tools/eval.py -c CFG -o Global.checkpoints=output/x/best_accuracy"""
+"""Runs `python -m ppocr.tools.eval` from a checkout (the code lives in ppocr/tools/eval.py, so that
+an installed package has the same command); see `python tools/eval.py --help`."""
 
-import argparse
-import json
-
-from ppocr.cli import add_config_args, load, run_main
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_config_args(parser)
-    parser.add_argument("--weights", help="checkpoint directory, .pdparams file or PaddleOCR prefix "
-                                          "(default: Global.checkpoints, then Global.pretrained_model)")
-    parser.add_argument("--json", help="also write the metrics to this JSON file")
-    args = parser.parse_args()
-    from ppocr.engine.run import evaluate_config
-
-    metrics = evaluate_config(load(args), args.weights)
-    print(json.dumps(metrics))
-    if args.json:
-        from ppocr.utils.io import atomic_write_json
-
-        atomic_write_json(args.json, metrics)
-
+import os
+import runpy
+import sys
 
 if __name__ == "__main__":
-    run_main(main)
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    runpy.run_module("ppocr.tools.eval", run_name="__main__", alter_sys=True)

@@ -1,26 +1,10 @@
-"""Build an LMDB dataset (num-samples / image-%09d / label-%09d) from PaddleOCR label files.
+"""Runs `python -m ppocr.tools.make_lmdb` from a checkout (the code lives in ppocr/tools/make_lmdb.py, so that
+an installed package has the same command); see `python tools/make_lmdb.py --help`."""
 
-  python tools/make_lmdb.py --label_file train.txt [--label_file more.txt] --data_dir DIR --out OUT_DIR
-"""
-
-import argparse
-
-from ppocr.cli import run_main
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--label_file", action="append", required=True, help="label file(s), path<TAB>label")
-    parser.add_argument("--data_dir", default="", help="image paths in the label files are relative to this")
-    parser.add_argument("--out", required=True, help="output LMDB folder")
-    parser.add_argument("--max_bad_ratio", type=float, default=0.1,
-                        help="fail when more than this share of lines or images is unusable")
-    args = parser.parse_args()
-    from ppocr.data.lmdb_writer import label_files_to_lmdb
-
-    written, skipped = label_files_to_lmdb(args.label_file, args.data_dir, args.out, args.max_bad_ratio)
-    print(f"wrote {written} samples to {args.out} ({skipped} skipped)")
-
+import os
+import runpy
+import sys
 
 if __name__ == "__main__":
-    run_main(main)
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    runpy.run_module("ppocr.tools.make_lmdb", run_name="__main__", alter_sys=True)

@@ -1,18 +1,10 @@
-"""Train a model from a config: python tools/train.py -c configs/cls/ppocrv3_cls.yml [-o KEY=VALUE ...]"""
+"""Runs `python -m ppocr.tools.train` from a checkout (the code lives in ppocr/tools/train.py, so that
+an installed package has the same command); see `python tools/train.py --help`."""
 
-import argparse
-
-from ppocr.cli import add_config_args, load, run_main
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_config_args(parser)
-    args = parser.parse_args()
-    from ppocr.engine.run import train
-
-    train(load(args))
-
+import os
+import runpy
+import sys
 
 if __name__ == "__main__":
-    run_main(main)
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    runpy.run_module("ppocr.tools.train", run_name="__main__", alter_sys=True)

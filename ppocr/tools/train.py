@@ -1,0 +1,18 @@
+"""Train a model from a config: python tools/train.py -c configs/cls/ppocrv3_cls.yml [-o KEY=VALUE ...]"""
+
+import argparse
+
+from ppocr.cli import add_config_args, load, run_main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_config_args(parser)
+    args = parser.parse_args()
+    from ppocr.engine.run import train
+
+    train(load(args))
+
+
+if __name__ == "__main__":
+    run_main(main)
