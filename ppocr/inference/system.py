@@ -26,6 +26,7 @@ from ppocr.inference.images import as_bgr
 from ppocr.inference.params import SystemParams
 from ppocr.inference.predictor import Predictor
 from ppocr.postprocess.db_postprocess import DBPostProcess
+from ppocr.utils.paths import pretrained_root
 
 PRETRAINED = {"det": "ppocrv3_det", "rec": "ppocrv3_rec", "cls": "ppocrv3_cls"}
 REC_DICT = "ppocr_keys_v1.txt"
@@ -42,8 +43,8 @@ class OCRLine(NamedTuple):
 
 
 def pretrained_dir() -> Path:
-    """``$PPOCR_PRETRAINED`` or ``pretrained/`` at the repository root (made by `make pretrained`)."""
-    return Path(os.environ.get("PPOCR_PRETRAINED") or Path(__file__).resolve().parents[2] / "pretrained")
+    """``$PPOCR_PRETRAINED``, a checkout's ``pretrained/``, else the user cache (ppocr.utils.paths)."""
+    return pretrained_root()
 
 
 def load_stage(kind: str, model_dir: str | None = None, config: str | None = None, weights: str | None = None,
@@ -60,8 +61,9 @@ def load_stage(kind: str, model_dir: str | None = None, config: str | None = Non
             folder = pretrained_dir() / PRETRAINED[kind]
             config = str(folder / "config.yml")
             if not os.path.isfile(config):
-                raise CheckpointError(f"{config} is absent: run `make pretrained` for the released models, or "
-                                      f"give --{kind}_model_dir (an export) or --{kind}_config (a checkpoint)")
+                raise CheckpointError(f"{config} is absent: run `ppocr-pretrained` (`make pretrained` in a "
+                                      f"checkout) for the released models, or give --{kind}_model_dir (an export) "
+                                      f"or --{kind}_config (a checkpoint)")
             weights = weights or str(folder)
             if kind == "rec":
                 overrides.append(f"Global.character_dict_path={folder / REC_DICT}")

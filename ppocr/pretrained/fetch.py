@@ -20,6 +20,7 @@ import zipfile
 
 from ppocr.errors import CheckpointError
 from ppocr.utils.logging import get_logger
+from ppocr.utils.paths import download_cache
 
 WHEEL = "rapidocr-onnxruntime==1.2.13"
 WHEEL_GLOB = "rapidocr_onnxruntime-1.2.13-*.whl"
@@ -35,15 +36,21 @@ RELEASED = {
     "ch_ppocr_mobile_v2.0_cls_infer.onnx":
         (585532, "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c"),
 }
-DEFAULT_CACHE = ".cache"
+DEFAULT_CACHE = None  # ppocr.utils.paths.download_cache(): $PPOCR_CACHE, a checkout's .cache/, ~/.cache/ppocr
 PINS = "ppocr/pretrained/fetch.py"
 
 
-def models_dir(cache: str = DEFAULT_CACHE) -> str:
+def resolve_cache(cache: str | None) -> str:
+    """``cache``, or the default download cache when it is None."""
+    return str(download_cache()) if cache is None else cache
+
+
+def models_dir(cache: str | None = DEFAULT_CACHE) -> str:
+    cache = resolve_cache(cache)
     return os.path.join(cache, "rapidocr", MODELS_IN_WHEEL)
 
 
-def released_path(name: str, cache: str = DEFAULT_CACHE) -> str:
+def released_path(name: str, cache: str | None = DEFAULT_CACHE) -> str:
     return os.path.join(models_dir(cache), name)
 
 
@@ -67,16 +74,17 @@ def _matches(name: str, cache: str) -> bool:
     return os.path.isfile(path) and os.path.getsize(path) == size and sha256(path) == digest
 
 
-def have_release(cache: str = DEFAULT_CACHE) -> bool:
+def have_release(cache: str | None = DEFAULT_CACHE) -> bool:
     """All three ONNX files are in the cache with their pinned digests."""
     return all(_matches(n, cache) for n in RELEASED)
 
 
-def checked_path(name: str, cache: str = DEFAULT_CACHE) -> str:
+def checked_path(name: str, cache: str | None = DEFAULT_CACHE) -> str:
     """The cached ONNX file ``name``, refused (CheckpointError) unless its sha256 is the pinned one."""
     path = released_path(name, cache)
     if not os.path.isfile(path):
-        raise CheckpointError(f"{path}: missing; run `make pretrained` to fetch {WHEEL}")
+        raise CheckpointError(f"{path}: missing; run `ppocr-pretrained` (or `make pretrained` in a checkout) "
+                              f"to fetch {WHEEL}")
     got = sha256(path)
     if got != RELEASED[name][1]:
         raise _mismatch(path, got, RELEASED[name][1], f"{name} in {WHEEL}")
@@ -109,9 +117,10 @@ def download(cache: str, pip_args: tuple | list = ()) -> str:
     return check_wheel(wheels[0])
 
 
-def fetch_release(cache: str = DEFAULT_CACHE) -> str:
+def fetch_release(cache: str | None = DEFAULT_CACHE) -> str:
     """Download (once) and extract the three ONNX models, each checked against its pin; returns
     their folder."""
+    cache = resolve_cache(cache)
     log = get_logger()
     if have_release(cache):
         return models_dir(cache)

@@ -22,6 +22,7 @@ from ppocr.errors import CheckpointError
 from ppocr.pretrained import fetch
 from ppocr.utils.io import atomic_write_json, atomic_write_text
 from ppocr.utils.logging import get_logger
+from ppocr.utils.paths import pretrained_root
 
 TOLERANCE = 1e-4
 
@@ -93,13 +94,15 @@ def _check(release: Release, cfg, state: dict, onnx_path: str) -> float:
     return float(np.abs(ours - theirs).max())
 
 
-def import_release(release: Release, out_root: str = "pretrained", cache: str = fetch.DEFAULT_CACHE,
+def import_release(release: Release, out_root: str | None = None, cache: str | None = fetch.DEFAULT_CACHE,
                    force: bool = False) -> dict:
-    """Import one release into ``out_root/<name>``; returns its state.json content."""
+    """Import one release into ``out_root/<name>`` (default: ppocr.utils.paths.pretrained_root());
+    returns its state.json content."""
     import paddle
 
     from ppocr.engine.checkpoint import read_state
 
+    out_root = str(pretrained_root()) if out_root is None else out_root
     onnx_path = fetch.checked_path(release.onnx, cache)  # its sha256 pinned, checked before import
     out_dir = os.path.join(out_root, release.name)
     source = {"wheel": fetch.WHEEL, "file": release.onnx, "bytes": os.path.getsize(onnx_path)}
@@ -137,6 +140,6 @@ def import_release(release: Release, out_root: str = "pretrained", cache: str = 
     return state
 
 
-def import_all(out_root: str = "pretrained", cache: str = fetch.DEFAULT_CACHE, force: bool = False) -> dict:
+def import_all(out_root: str | None = None, cache: str | None = fetch.DEFAULT_CACHE, force: bool = False) -> dict:
     fetch.fetch_release(cache)
     return {r.name: import_release(r, out_root, cache, force) for r in RELEASES}

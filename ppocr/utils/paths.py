@@ -8,6 +8,7 @@ so, and :func:`where_looked` adds it to the errors.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 
 def where_looked(path: str) -> str:
@@ -16,7 +17,8 @@ def where_looked(path: str) -> str:
     p = str(path)
     note = "" if os.path.isabs(p) else f" (relative to the working directory {os.getcwd()})"
     if p.replace("\\", "/").lstrip("./").startswith("pretrained/"):
-        note += "; run `make pretrained` to import PaddleOCR's released PP-OCRv3 models there"
+        note += ("; run `make pretrained` (in a checkout) or `ppocr-pretrained` to import PaddleOCR's released "
+                 "PP-OCRv3 models")
     return note
 
 
@@ -28,3 +30,62 @@ def url_error(path: str, key: str) -> str:
     return (f"{key}: {path} is a URL; nothing is downloaded at run time. Download the file yourself "
             f"and give its local path (for PaddleOCR's released PP-OCRv3 det/rec/cls models: "
             f"`make pretrained`, then pretrained/ppocrv3_det etc.)")
+
+
+# Where the released models and the downloads live, in a checkout and in an installed package alike.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # .../ppocr
+PRETRAINED_ENV = "PPOCR_PRETRAINED"
+CACHE_ENV = "PPOCR_CACHE"
+
+
+def checkout_root() -> Path | None:
+    """The repository root when ppocr runs from a checkout (an editable install included), else None."""
+    root = PACKAGE_DIR.parent
+    return root if (root / "pyproject.toml").is_file() and (root / "configs").is_dir() else None
+
+
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/ppocr``, else ``~/.cache/ppocr``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ppocr"
+
+
+def pretrained_root() -> Path:
+    """Where the released models are imported to and read from: ``$PPOCR_PRETRAINED``, else the
+    checkout's ``pretrained/`` when it has one (`make pretrained`), else the user cache's
+    ``pretrained/`` (``ppocr-pretrained``)."""
+    env = os.environ.get(PRETRAINED_ENV)
+    if env:
+        return Path(env)
+    root = checkout_root()
+    if root is not None and (root / "pretrained").is_dir():
+        return root / "pretrained"
+    return user_cache_dir() / "pretrained"
+
+
+def download_cache() -> Path:
+    """Where the released-model wheel is downloaded: ``$PPOCR_CACHE``, else the checkout's ``.cache/``
+    when it has one, else the user cache's ``downloads/``."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    root = checkout_root()
+    if root is not None and (root / ".cache").is_dir():
+        return root / ".cache"
+    return user_cache_dir() / "downloads"
+
+
+PRETRAINED_HINT = "run `ppocr-pretrained` (or `make pretrained` in a checkout) to import the released models"
+
+
+def packaged_config(path: str) -> str | None:
+    """The copy of ``path`` among the configs shipped in the package (``configs/det/x.yml`` ->
+    ``<ppocr>/configs/det/x.yml``), or None. Only for a relative path that is not a file."""
+    p = str(path).replace("\\", "/")
+    if os.path.isabs(p) or os.path.isfile(p):
+        return None
+    while p.startswith("./"):
+        p = p[2:]
+    rel = p[len("configs/"):] if p.startswith("configs/") else p
+    candidate = PACKAGE_DIR / "configs" / rel
+    return str(candidate) if candidate.is_file() else None
