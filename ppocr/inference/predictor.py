@@ -99,9 +99,10 @@ class Predictor:
 
 
 def _probe_input(info: dict) -> np.ndarray:
-    """A small input of the model's shape (dynamic sizes filled in)."""
+    """A small input of the model's shape (dynamic sizes filled in with 64: a det model's sides must
+    be multiples of 32)."""
     n, c, h, w = info.get("input_shape") or [-1, 3, -1, -1]
-    return np.zeros((1, c, 48 if h == -1 else h, 64 if w == -1 else w), dtype=np.float32)
+    return np.zeros((1, c, 64 if h == -1 else h, 64 if w == -1 else w), dtype=np.float32)
 
 
 def wants_gpu(use_gpu: bool | None) -> bool:
