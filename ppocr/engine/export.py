@@ -1,8 +1,14 @@
 """Export a trained model (dygraph) to a static inference model plus everything needed around it.
 
 The export directory holds ``inference.json`` + ``inference.pdiparams`` (Paddle Inference),
-``inference.yml`` (model type, input shape, pre-processing transforms, post-processing config,
-labels or dictionary) and, with ``onnx=True``, ``inference.onnx``.
+``inference.yml`` (model type, input shape, pre-processing, post-processing config, labels or
+dictionary) and, with ``onnx=True``, ``inference.onnx``.
+
+inference.yml holds two pre-processings: ``PreProcess``, the deployment one (PaddleOCR 2.7's
+predict_det / predict_rec / predict_cls: :func:`deploy_preprocess`), which the inference tools
+run by default, and ``EvalPreProcess``, the training config's eval transforms (what eval measured,
+``tools/infer.py ... --use_config_transforms true``). An export from before this split has the eval
+transforms as ``PreProcess`` and no ``EvalPreProcess``; the tools then derive the deployment one.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from paddle import nn
 from paddle.static import InputSpec
 
 from ppocr.config import Config
-from ppocr.data.transforms.base import inference_transforms, input_shape
+from ppocr.data.transforms.base import inference_transforms, input_shape, with_inference_params
 from ppocr.engine.checkpoint import load_weights
 from ppocr.engine.onnx_export import export_onnx, require_paddle2onnx
 from ppocr.errors import ConfigError
@@ -40,6 +46,24 @@ def inference_preprocess(cfg: dict) -> list:
     """The Eval transforms as inference runs them: without the steps that declare themselves
     ``training_only`` (labels, augmentation), ending with the keys inference needs."""
     return inference_transforms(((cfg.get("Eval") or {}).get("dataset") or {}).get("transforms"))
+
+
+# PaddleOCR 2.7's predictor settings (tools/infer/utility.py defaults) by model type: the det
+# resize limit; rec lines keep their aspect ratio past the training width (predict_rec's width rule)
+DEPLOY_PARAMS = {"det": {"limit_side_len": 960, "limit_type": "max"}, "rec": {"infer_mode": True}}
+
+
+def deploy_preprocess(model_type: str, transforms: list) -> list:
+    """The deployment pre-processing from the eval transforms (inference form): det resized with
+    limit 960 / ``max``; rec lines resized to the model's height keeping their whole width; cls
+    as evaluated (3x48x192). Where no transform takes those settings, the transforms as given."""
+    params = DEPLOY_PARAMS.get(model_type)
+    if not params:
+        return list(transforms)
+    try:
+        return with_inference_params(transforms, "PreProcess", **params)
+    except ConfigError:
+        return list(transforms)
 
 
 # the model input by model type where no transform declares one
@@ -92,7 +116,8 @@ def export_model(cfg: Config, out_dir: str, weights: str | None = None, model_na
         "sub_model": model_name,
         "input_shape": shape,
         "output": model.export_key,
-        "PreProcess": transforms,
+        "PreProcess": deploy_preprocess(cfg["Architecture"]["model_type"], transforms),
+        "EvalPreProcess": transforms,
         "PostProcess": plain_postprocess_config(cfg.get("PostProcess")),
         "label_list": g.label_list,
         "max_text_length": g.max_text_length,

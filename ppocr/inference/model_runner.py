@@ -1,38 +1,149 @@
-"""A single model (cls, det or rec) on lists of images: pre-process, batch, run, post-process.
+"""A single model (det, rec or cls) on lists of images, the way `tools/infer.py det|rec|cls` runs it.
 
-Detection runs one image at a time through the model's own pre-processing. Line models (rec, cls)
-go through :class:`~ppocr.inference.crop_batcher.CropBatcher`, the one line reader the OCR system
-uses too (PaddleOCR's predict_rec / predict_cls batching), so a crop reads the same either way.
+By default a model runs with the pre- and post-processing of PaddleOCR 2.7's predictors
+(tools/infer/predict_det.py, predict_rec.py, predict_cls.py), whatever its weights' source:
+- det: the deployment pre-processing (``DetResizeForTest`` limit 960 / ``max`` unless an export
+  records or the caller sets another), DB with PaddleOCR's defaults (:class:`SystemParams`), the
+  quads tidied as predict_det's ``filter_tag_det_res`` (clockwise, clipped, slivers dropped), in
+  the order DB found them;
+- rec and cls: :class:`~ppocr.inference.crop_batcher.CropBatcher`, the one line reader the OCR
+  system uses too (batches by aspect ratio; rec at height 48 with PaddleOCR's width rule; cls
+  3x48x192).
+With ``use_config_transforms=True`` it runs the training config's eval transforms and its
+``PostProcess`` section instead, image by image in batches: exactly what eval measured (a det
+image at 736 / ``min`` for PP-OCRv3, a rec line squeezed into 320 px).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ppocr.data.transforms.base import BadSample
-from ppocr.errors import DataError
+from ppocr.data.transforms.base import BadSample, with_inference_params
+from ppocr.engine.export import deploy_preprocess
+from ppocr.errors import CheckpointError, ConfigError, DataError
+from ppocr.inference.boxes import tidy_boxes
 from ppocr.inference.crop_batcher import CropBatcher
 from ppocr.inference.images import read_image
+from ppocr.inference.params import SystemParams
 from ppocr.inference.predictor import Predictor
+from ppocr.postprocess.db_postprocess import DBPostProcess
 from ppocr.utils.logging import get_logger
 
 
+def load_onnx(kind: str, path: str | None, cpu_threads: int = 0) -> Predictor:
+    """The ``kind`` model on onnxruntime. ``path``: an export directory holding ``inference.onnx``
+    (``tools/export_model.py --onnx``; its inference.yml describes the pre- and post-processing
+    and the dictionary), or an ``.onnx`` file (one beside an inference.yml is read the same way; a
+    bare one, e.g. PaddleOCR's released model converted to ONNX, gets the description of the
+    released model under ``pretrained/``)."""
+    import os
+
+    from ppocr.inference.onnx_runner import ort_runner
+    from ppocr.inference.predictor import _read_export_info
+    from ppocr.inference.system import load_stage
+
+    if not path:
+        raise ConfigError("--use_onnx: give --model_dir (an export with inference.onnx, or an .onnx file)")
+    folder, onnx = (os.path.dirname(path), path) if path.endswith(".onnx") else (path, os.path.join(path, "inference.onnx"))
+    if not os.path.isfile(onnx):
+        raise CheckpointError(f"{onnx}: no such ONNX model (export with tools/export_model.py --onnx)")
+    yml = os.path.join(folder, "inference.yml")
+    if os.path.isfile(yml):
+        info = _read_export_info(yml)
+        charset = None
+        if info.get("character_dict"):
+            from ppocr.charset import Charset
+
+            charset = Charset.from_characters(info["character_dict"])
+        predictor = Predictor(info, ort_runner(onnx, cpu_threads), charset, "onnxruntime")
+    else:
+        released = load_stage(kind)
+        predictor = Predictor(released.info, ort_runner(onnx, cpu_threads), released.charset, "onnxruntime")
+    if predictor.model_type != kind:
+        raise ConfigError(f"{path}: a {predictor.model_type} model given for the {kind} stage")
+    return predictor
+
+
+def deployed(predictor: Predictor) -> Predictor:
+    """``predictor`` with its deployment pre-processing as ``PreProcess`` and the eval transforms
+    as ``EvalPreProcess``. An export made since inference.yml records both is used as it is; an
+    older export or a checkpoint (whose ``PreProcess`` is the eval transforms) gets PaddleOCR's."""
+    info = predictor.info
+    if "EvalPreProcess" in info:
+        return predictor
+    deploy = deploy_preprocess(info["model_type"], info["PreProcess"])
+    return Predictor({**info, "PreProcess": deploy, "EvalPreProcess": info["PreProcess"]},
+                     predictor.run, predictor.charset, predictor.backend)
+
+
+def with_eval_transforms(predictor: Predictor) -> Predictor:
+    """``predictor`` running the training config's eval transforms (what eval measured)."""
+    info = predictor.info
+    if "EvalPreProcess" not in info:
+        return predictor
+    return Predictor({**info, "PreProcess": info["EvalPreProcess"]}, predictor.run, predictor.charset,
+                     predictor.backend)
+
+
 class ModelRunner:
-    def __init__(self, predictor: Predictor, batch_size: int = 6):
-        self.predictor = predictor
-        self.post = predictor.postprocess_component()
-        # detection inputs keep their own size, so they run one at a time
-        self.batch_size = 1 if predictor.model_type == "det" else max(1, int(batch_size))
-        self.lines = CropBatcher(predictor, self.batch_size) if predictor.model_type in ("rec", "cls") else None
+    """``runner.predict(images) -> [result per image]`` (None where an image cannot be used):
+    det ``{"points": float32 (K, 4, 2)}``, rec ``(text, score)``, cls ``(label, score)``.
+
+    ``params``: PaddleOCR's predictor settings (``det_limit_side_len`` / ``det_limit_type`` None:
+    the model's deployment limit, 960 / max unless its export says otherwise; ``det_db_*``,
+    ``rec_batch_num``, ``rec_image_shape``, ``cls_batch_num``)."""
+
+    def __init__(self, predictor: Predictor, params: SystemParams | None = None,
+                 use_config_transforms: bool = False, det_limit_side_len: int | None = None,
+                 det_limit_type: str | None = None):
+        self.params = p = params or SystemParams()
+        self.use_config_transforms = bool(use_config_transforms)
+        kind = predictor.model_type
+        self.batch_size = {"det": 1, "rec": p.rec_batch_num, "cls": p.cls_batch_num}.get(kind, 1)
+        if self.use_config_transforms:
+            self.predictor = with_eval_transforms(predictor)
+            self.post = self.predictor.postprocess_component()
+            self.lines = None
+            return
+        self.predictor = deployed(predictor)
+        limit = {k: v for k, v in (("limit_side_len", det_limit_side_len), ("limit_type", det_limit_type))
+                 if v is not None}
+        if kind == "det" and limit:
+            items = with_inference_params(self.predictor.info["PreProcess"], "the det model's PreProcess", **limit)
+            self.predictor = Predictor({**self.predictor.info, "PreProcess": items}, predictor.run,
+                                       predictor.charset, predictor.backend)
+        self.post = DBPostProcess(thresh=p.det_db_thresh, box_thresh=p.det_db_box_thresh,
+                                  max_candidates=p.max_candidates, unclip_ratio=p.det_db_unclip_ratio,
+                                  use_dilation=p.use_dilation, score_mode=p.det_db_score_mode) \
+            if kind == "det" else None
+        shape = p.rec_image_shape if kind == "rec" else None
+        self.lines = CropBatcher(self.predictor, self.batch_size, shape) if kind in ("rec", "cls") else None
 
     @classmethod
-    def create(cls, model_dir: str | None = None, config: str | None = None, overrides=(),
-               weights: str | None = None, batch_size: int = 6, use_mkldnn: bool = True):
-        if model_dir:
-            return cls(Predictor.from_export(model_dir, use_mkldnn=use_mkldnn), batch_size)
-        from ppocr.config import load_config
+    def create(cls, kind: str | None = None, model_dir: str | None = None, config: str | None = None,
+               weights: str | None = None, overrides=(), use_onnx: bool = False, use_mkldnn: bool = True,
+               use_gpu: bool | None = None, cpu_threads: int = 0, **settings) -> ModelRunner:
+        """The ``kind`` model from an export dir (``use_onnx``: its inference.onnx, or an .onnx file),
+        a config (+ weights), else the released model (:func:`~ppocr.inference.system.load_stage`);
+        ``settings``: the constructor's keywords. ``kind`` None: the config's model type."""
+        from ppocr.inference.system import load_stage
 
-        return cls(Predictor.from_checkpoint(load_config(config, list(overrides)), weights), batch_size)
+        if kind is None:
+            from ppocr.config import load_config
+
+            if not config:
+                raise ConfigError("ModelRunner.create: give kind (det, rec, cls) or a config")
+            kind = load_config(config, list(overrides))["Architecture"]["model_type"]
+        if use_onnx:
+            predictor = load_onnx(kind, model_dir, cpu_threads)
+        else:
+            predictor = load_stage(kind, model_dir, config, weights, overrides, use_mkldnn=use_mkldnn,
+                                   use_gpu=use_gpu, cpu_threads=cpu_threads)
+        return cls(predictor, **settings)
+
+    @property
+    def model_type(self) -> str:
+        return self.predictor.model_type
 
     def prepare(self, image) -> dict | None:
         try:
@@ -53,8 +164,11 @@ class ModelRunner:
             batch = {k: np.stack([d[k] for _, d in chunk]) for k in chunk[0][1]}
             out = self.predictor.run(batch["image"])
             preds = self.post({self.predictor.info["output"]: out}, batch)
-            for (i, _), p in zip(chunk, preds):
-                results[i] = p
+            for (i, d), pred in zip(chunk, preds):
+                if self.model_type == "det" and not self.use_config_transforms:
+                    height, width = (int(v) for v in np.asarray(d["shape"])[:2])
+                    pred = {**pred, "points": tidy_boxes(pred["points"], height, width)}
+                results[i] = pred
         return results
 
     def _predict_lines(self, images: list) -> list:

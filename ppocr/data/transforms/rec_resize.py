@@ -51,6 +51,7 @@ def rec_resize_norm(img: np.ndarray, image_shape, padding: bool = True,
 @TRANSFORMS.register(ignored_keys=("character_dict_path",))
 class RecResizeImg:
     varying_axes = (2,)  # a line keeps its aspect ratio at inference: the exported width varies
+    inference_params = ("infer_mode",)  # deployment keeps the whole line (PaddleOCR's predict_rec)
 
     @staticmethod
     def input_shape(args: dict) -> list[int] | None:
