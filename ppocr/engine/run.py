@@ -22,6 +22,7 @@ from ppocr.engine.hooks.data_health import DataHealthHook
 from ppocr.engine.hooks.evaluation import EvalHook
 from ppocr.engine.hooks.logger import ConsoleSink, JsonlSink, LoggerHook, Recorder, VisualDLSink
 from ppocr.engine.hooks.summary import SummaryHook
+from ppocr.engine.rank_guard import start_guard
 from ppocr.engine.trainer import Schedule, Trainer, Training, TrainState
 from ppocr.errors import ConfigError
 from ppocr.modeling.freeze_norm import freeze_norm, norm_patterns
@@ -88,6 +89,15 @@ def exit_on_sigterm() -> None:
 def train(cfg: Config) -> TrainState:
     exit_on_sigterm()
     env = init_distributed()
+    guard = start_guard(env)  # several processes: a dead peer ends this rank with one line (rank_guard.py)
+    try:
+        return _train(cfg, env)
+    finally:
+        if guard:
+            guard.stop()
+
+
+def _train(cfg: Config, env: DistEnv) -> TrainState:
     g = settings(cfg)  # Global, typed and checked, resolved once for the whole run
     out_dir = g.save_model_dir
     log = get_logger(os.path.join(out_dir, "train.log") if env.is_main else None)
