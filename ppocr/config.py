@@ -19,6 +19,8 @@ import yaml
 from ppocr.errors import ConfigError
 from ppocr.registry import did_you_mean, warn_ignored
 from ppocr.settings import GLOBAL_DEFAULTS, GLOBAL_IGNORED, Settings, check_global, settings  # noqa: F401
+from ppocr.utils.logging import get_logger
+from ppocr.utils.paths import packaged_config
 
 SECTIONS = ("Global", "Architecture", "Loss", "Optimizer", "PostProcess", "Metric", "Train", "Eval")
 # Top-level keys PaddleOCR configs carry that we accept and ignore (with one warning).
@@ -130,7 +132,13 @@ def _merge(base: Any, child: Any, origins: dict, prefix: tuple, src: str) -> Any
 
 
 def load_config(path: str, overrides: list[str] | None = None) -> Config:
-    """Read ``path`` (and its ``base:``), apply ``-o`` overrides, check sections and Global."""
+    """Read ``path`` (and its ``base:``), apply ``-o`` overrides, check sections and Global. A
+    relative ``path`` that is not a file here but one of the configs shipped with ppocr
+    (``configs/det/...``) is read from the package, with one log line."""
+    packaged = packaged_config(path)
+    if packaged:
+        get_logger().info(f"{path}: not under {os.getcwd()}; using the copy shipped with ppocr: {packaged}")
+        path = packaged
     data = read_yaml(path)
     if "version" in data:
         check_version(data["version"], f"{path}: version")

@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 
 from ppocr.errors import DataError
-from ppocr.utils.fonts import dejavu_fonts, find_cjk_fonts, truetype
+from ppocr.utils.fonts import CJK_FONT_ADVICE, dejavu_fonts, find_cjk_fonts, truetype
 from ppocr.utils.io import atomic_path
+from ppocr.utils.logging import get_logger
 
 
 def det_label_line(path: str, points) -> str:
@@ -38,13 +39,19 @@ def draw_boxes(image: np.ndarray, points, color=(0, 0, 255)) -> np.ndarray:
 
 @functools.cache
 def find_font(path: str | None = None) -> str | None:
-    """``path`` if given, else a font with Chinese glyphs installed on this system, else DejaVu
-    Sans, else None (matplotlib's font list, see ppocr.utils.fonts; nothing is downloaded)."""
+    """``path`` if given (--vis_font_path), else a font with Chinese glyphs (the one installed with
+    ppocr first), else DejaVu Sans with one warning saying how to get a CJK font, else None
+    (matplotlib's font list, see ppocr.utils.fonts; nothing is downloaded)."""
     if path:
         if not os.path.isfile(path):
             raise DataError(f"--vis_font_path: no such font file: {path}")
         return path
-    found = find_cjk_fonts() or dejavu_fonts()
+    cjk = find_cjk_fonts()
+    if cjk:
+        return cjk[0]
+    get_logger().warning(f"no font with Chinese glyphs was found: Chinese text is drawn as empty boxes; "
+                         f"{CJK_FONT_ADVICE}")
+    found = dejavu_fonts()
     return found[0] if found else None
 
 

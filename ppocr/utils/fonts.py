@@ -1,14 +1,17 @@
 """Font lookup through matplotlib's font manager, and glyph coverage.
 
 Shared by the data generator (``ppocr_synth``) and the result drawings
-(``ppocr/inference/visualize.py``). Nothing is downloaded: the DejaVu family comes with matplotlib
-(its bundled copies are taken first, so they are pinned with the virtual environment; the
-system's add the Condensed cuts), and a CJK font is any installed font that has Chinese glyphs.
+(``ppocr/inference/visualize.py``). Nothing is downloaded at run time: the DejaVu family comes with
+matplotlib (its bundled copies are taken first, so they are pinned with the virtual environment;
+the system's add the Condensed cuts), and a CJK font is any installed font that has Chinese glyphs.
+One comes with the installation: WenQuanYi Micro Hei (Apache-2.0, GB2312 and more) from the pinned
+``paperang-p2-fonts-cjk`` package, registered with matplotlib's font manager and listed first.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import os
 
 from PIL import ImageFont
@@ -30,11 +33,41 @@ DEJAVU_VARIANTS = (
 )
 _CJK_PROBE = "中文的字"  # four common Chinese characters a CJK font must draw
 
+# The CJK font that comes with the installation (requirements.txt, pyproject.toml): package, file
+PACKAGED_CJK = ("paperang_p2_fonts_cjk", "fonts/wqy-microhei.ttc")
+CJK_FONT_PIN = "paperang-p2-fonts-cjk==0.1.0"
+CJK_FONT_ADVICE = (f"`pip install {CJK_FONT_PIN}` (WenQuanYi Micro Hei, the font ppocr installs) or give "
+                   f"--vis_font_path PATH to a font with Chinese glyphs")
 
-def _font_entries() -> list:
-    """matplotlib's list of installed TrueType/OpenType fonts (its own and the system's)."""
+
+def packaged_cjk_font() -> str | None:
+    """The path of the CJK font installed with ppocr, or None when its package is absent."""
+    package, name = PACKAGED_CJK
+    try:
+        path = str(importlib.resources.files(package).joinpath(name))
+    except ModuleNotFoundError:
+        return None
+    return path if os.path.isfile(path) else None
+
+
+@functools.cache
+def _register_packaged_cjk() -> None:
+    """Add the packaged CJK font to matplotlib's font manager (it only scans system folders)."""
     from matplotlib import font_manager
 
+    path = packaged_cjk_font()
+    if path and not any(e.fname == path for e in font_manager.fontManager.ttflist):
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # an unreadable file: as if it were absent
+            pass
+
+
+def _font_entries() -> list:
+    """matplotlib's list of installed TrueType/OpenType fonts (its own, the system's and ppocr's)."""
+    from matplotlib import font_manager
+
+    _register_packaged_cjk()
     return font_manager.fontManager.ttflist
 
 
@@ -60,7 +93,8 @@ def dejavu_fonts() -> list[str]:
 
 def find_cjk_fonts() -> list[str]:
     """Installed fonts that have glyphs for Chinese text (their own glyph for each character of
-    ``_CJK_PROBE``), sorted by path."""
+    ``_CJK_PROBE``): the one installed with ppocr first (the same on every machine), then the
+    others sorted by path."""
     return list(_cjk_fonts())
 
 
@@ -99,7 +133,8 @@ def _cjk_fonts() -> tuple[str, ...]:
         # a whole Unicode block to one placeholder glyph
         if all(glyphs) and len(set(glyphs)) == len(glyphs):
             found.add(path)
-    return tuple(sorted(found))
+    packaged = packaged_cjk_font()
+    return tuple(sorted(found, key=lambda p: (p != packaged, p)))
 
 
 @functools.lru_cache(maxsize=512)
