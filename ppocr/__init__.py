@@ -22,11 +22,17 @@ class _PaddleMissing(MetaPathFinder):
 if not any(isinstance(f, _PaddleMissing) for f in sys.meta_path):
     sys.meta_path.append(_PaddleMissing())
 
+_API = ("PPOCR", "PaddleOCR", "draw_ocr")  # PaddleOCR 2.7's names (ppocr.inference.api)
+
 
 def __getattr__(name: str):
     # the OCR system pulls in paddle: import it only when asked for, so `import ppocr` stays cheap
-    if name == "PPOCR":
-        from ppocr.inference.api import PPOCR
+    if name in _API:
+        from ppocr.inference import api
 
-        return PPOCR
+        return getattr(api, name)
     raise AttributeError(f"module 'ppocr' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_API])

@@ -2,7 +2,8 @@
 
 Both give the same interface: ``preprocess(image_bytes_or_array) -> dict``, ``run(batch_array) ->
 numpy output``, ``info`` (what inference.yml holds) and ``backend`` (where it runs: ``gpu``,
-``cpu+onednn``, ``cpu`` for Paddle Inference; ``dygraph`` for a checkpoint).
+``cpu+onednn``, ``cpu`` for Paddle Inference; ``dygraph`` for a checkpoint; ``onnxruntime`` for an
+ONNX model).
 """
 
 from __future__ import annotations
@@ -70,6 +71,17 @@ class Predictor:
         return cls(info, runner, charset, backend)
 
     @classmethod
+    def from_onnx(cls, path: str, kind: str | None = None, cpu_threads: int = 0) -> Predictor:
+        """An ONNX model on onnxruntime (see :mod:`ppocr.inference.onnx_runner`)."""
+        from ppocr.inference.onnx_runner import onnx_predictor_parts
+
+        return cls(*onnx_predictor_parts(path, kind, cpu_threads))
+
+    def with_charset(self, charset) -> Predictor:
+        """The same model and processing, decoding with ``charset`` (``--rec_char_dict_path``)."""
+        return Predictor(self.info, self.run, charset, self.backend)
+
+    @classmethod
     def from_checkpoint(cls, cfg, weights: str | None = None, model_name: str | None = None) -> Predictor:
         import paddle
 
@@ -98,7 +110,7 @@ class Predictor:
         return cls(info, runner, session.charset)
 
 
-def _probe_input(info: dict) -> np.ndarray:
+def probe_input(info: dict) -> np.ndarray:
     """A small input of the model's shape (dynamic sizes filled in with 64: a det model's sides must
     be multiples of 32)."""
     n, c, h, w = info.get("input_shape") or [-1, 3, -1, -1]
@@ -165,7 +177,7 @@ def _paddle_inference(json_path: str, params: str, info: dict, gpu: bool, use_mk
     run, backend = create(mkldnn)
     if mkldnn:
         try:
-            run(_probe_input(info))
+            run(probe_input(info))
         except (NotImplementedError, RuntimeError) as e:
             get_logger().warning(f"{os.path.dirname(json_path)}: oneDNN cannot run this model "
                                  f"({str(e).splitlines()[0][:120]}); using the plain CPU kernels")

@@ -48,12 +48,26 @@ def pretrained_dir() -> Path:
 
 
 def load_stage(kind: str, model_dir: str | None = None, config: str | None = None, weights: str | None = None,
-               overrides=(), use_mkldnn: bool = True, use_gpu: bool | None = None, cpu_threads: int = 0) -> Predictor:
-    """The ``kind`` (det, rec, cls) model from an export dir, a config (+ weights), or the release."""
+               overrides=(), use_mkldnn: bool = True, use_gpu: bool | None = None, cpu_threads: int = 0,
+               use_onnx: bool = False, char_dict: str | None = None, use_space_char: bool = True) -> Predictor:
+    """The ``kind`` (det, rec, cls) model from an export dir, a config (+ weights), or the release;
+    with ``use_onnx``, ``model_dir`` is a .onnx file or an export dir holding inference.onnx. A rec
+    model decodes with ``char_dict`` when given (PaddleOCR's ``rec_char_dict_path``; ``use_space_char``
+    appends a space, as PaddleOCR's predictor does)."""
     from ppocr.config import load_config
 
     overrides = list(overrides)
-    if model_dir:
+    if use_onnx:
+        if not model_dir:
+            raise ConfigError(f"use_onnx: give --{kind}_model_dir (a .onnx file, or an export dir made with "
+                              f"tools/export_model.py --onnx)")
+        if use_gpu:
+            from ppocr.utils.logging import get_logger
+
+            get_logger().warning("use_gpu: the ONNX models run on onnxruntime's CPU provider")
+        predictor = Predictor.from_onnx(model_dir, kind, cpu_threads)
+        source = model_dir
+    elif model_dir:
         predictor = Predictor.from_export(model_dir, use_mkldnn=use_mkldnn, use_gpu=use_gpu, cpu_threads=cpu_threads)
         source = model_dir
     else:
@@ -65,13 +79,36 @@ def load_stage(kind: str, model_dir: str | None = None, config: str | None = Non
                                       f"checkout) for the released models, or give --{kind}_model_dir (an export) "
                                       f"or --{kind}_config (a checkpoint)")
             weights = weights or str(folder)
-            if kind == "rec":
+            if kind == "rec" and not char_dict:
                 overrides.append(f"Global.character_dict_path={folder / REC_DICT}")
+        if kind == "rec" and char_dict:
+            overrides += [f"Global.character_dict_path={char_dict}", f"Global.use_space_char={use_space_char}"]
         predictor = Predictor.from_checkpoint(load_config(config, overrides), weights)
         source = config
+        char_dict = None  # the checkpoint's head was built for it
     if predictor.model_type != kind:
         raise ConfigError(f"{source}: a {predictor.model_type} model given for the {kind} stage")
+    if kind == "rec" and char_dict:
+        predictor = predictor.with_charset(dictionary_for(predictor, char_dict, use_space_char))
+    elif kind == "rec" and predictor.charset is None:
+        raise ConfigError(f"{source}: this rec model carries no dictionary: give --rec_char_dict_path")
     return predictor
+
+
+def dictionary_for(rec: Predictor, path: str, use_space_char: bool = True):
+    """The dictionary at ``path`` (``--rec_char_dict_path``), checked against the rec model's classes."""
+    from ppocr.charset import Charset
+    from ppocr.inference.predictor import probe_input
+
+    if not os.path.isfile(path):
+        raise ConfigError(f"--rec_char_dict_path: no such file: {path}")
+    charset = Charset.from_file(path, use_space_char)
+    classes = rec.run(probe_input(rec.info)).shape[-1]
+    if classes != charset.num_classes_ctc:
+        raise ConfigError(f"--rec_char_dict_path {path}: {len(charset)} characters"
+                          f"{' (with the space)' if use_space_char else ''} make {charset.num_classes_ctc} CTC "
+                          f"classes, but the rec model outputs {classes}: it was trained with another dictionary")
+    return charset
 
 
 def with_det_resize(det: Predictor, params: SystemParams) -> Predictor:
@@ -84,14 +121,16 @@ def with_det_resize(det: Predictor, params: SystemParams) -> Predictor:
 
 
 class TextSystem:
-    def __init__(self, det: Predictor, rec: Predictor, cls: Predictor | None = None,
+    """``det`` or ``rec`` may be None for a system that only reads crops or only finds boxes."""
+
+    def __init__(self, det: Predictor | None, rec: Predictor | None, cls: Predictor | None = None,
                  params: SystemParams | None = None):
         self.params = p = params or SystemParams()
-        self.det = with_det_resize(det, p)
+        self.det = with_det_resize(det, p) if det is not None else None
         self.db = DBPostProcess(thresh=p.det_db_thresh, box_thresh=p.det_db_box_thresh,
                                 max_candidates=p.max_candidates, unclip_ratio=p.det_db_unclip_ratio,
                                 use_dilation=p.use_dilation, score_mode=p.det_db_score_mode)
-        self.rec = CropBatcher(rec, p.rec_batch_num, p.rec_image_shape)
+        self.rec = CropBatcher(rec, p.rec_batch_num, p.rec_image_shape) if rec is not None else None
         self.cls = CropBatcher(cls, p.cls_batch_num) if cls is not None else None
         if p.use_angle_cls and self.cls is None:
             raise ConfigError("use_angle_cls is set but no cls model was given")
@@ -101,46 +140,63 @@ class TextSystem:
     def create(cls, params: SystemParams | None = None, det_model_dir=None, det_config=None, det_weights=None,
                rec_model_dir=None, rec_config=None, rec_weights=None, cls_model_dir=None, cls_config=None,
                cls_weights=None, use_mkldnn: bool = True, use_gpu: bool | None = None,
-               cpu_threads: int = 0) -> TextSystem:
-        """Each stage from its export dir, else its config (+ weights), else the released model."""
+               cpu_threads: int = 0, use_onnx: bool = False, rec_char_dict_path: str | None = None,
+               use_space_char: bool = True, stages=("det", "rec")) -> TextSystem:
+        """Each stage from its export dir, else its config (+ weights), else the released model;
+        ``stages`` says which of det and rec to load (cls: when ``params.use_angle_cls``)."""
         params = params or SystemParams()
-        run = {"use_mkldnn": use_mkldnn, "use_gpu": use_gpu, "cpu_threads": cpu_threads}
-        det = load_stage("det", det_model_dir, det_config, det_weights, **run)
-        rec = load_stage("rec", rec_model_dir, rec_config, rec_weights, **run)
+        unknown = set(stages) - {"det", "rec"}
+        if unknown:
+            raise ConfigError(f"stages: expected det and/or rec, got {sorted(unknown)}")
+        run = {"use_mkldnn": use_mkldnn, "use_gpu": use_gpu, "cpu_threads": cpu_threads, "use_onnx": use_onnx}
+        det = load_stage("det", det_model_dir, det_config, det_weights, **run) if "det" in stages else None
+        rec = load_stage("rec", rec_model_dir, rec_config, rec_weights, char_dict=rec_char_dict_path,
+                         use_space_char=use_space_char, **run) if "rec" in stages else None
         angle = load_stage("cls", cls_model_dir, cls_config, cls_weights, **run) if params.use_angle_cls else None
         return cls(det, rec, angle, params)
 
-    def detect(self, image: np.ndarray) -> np.ndarray:
-        """BGR image -> float32 (K, 4, 2) text boxes in reading order."""
+    def detect(self, image: np.ndarray, ordered: bool = True) -> np.ndarray:
+        """BGR image -> float32 (K, 4, 2) text boxes, in reading order (``ordered``) or in the
+        detector's own order (PaddleOCR's det-only results)."""
+        if self.det is None:
+            raise ConfigError("this OCR system was created without a det model")
         data = self.det.preprocess(image)
         maps = self.det.run(data["image"][np.newaxis])
         found, = self.db({"maps": maps}, {"shape": np.asarray(data["shape"])[np.newaxis]})
         boxes = tidy_boxes(found["points"], *image.shape[:2])
-        return boxes[reading_order(boxes)] if len(boxes) else boxes
+        return boxes[reading_order(boxes)] if len(boxes) and ordered else boxes
 
     def classify(self, crops: list) -> tuple[list, list]:
         """(crops with those read as '180' above cls_thresh turned 180 degrees, [(label, score)])."""
         if self.cls is None:
             raise ConfigError("no cls model: create the system with use_angle_cls=True")
-        results = self.cls(crops) if crops else []
+        results = [(label, float(score)) for label, score in self.cls(crops)] if crops else []
         turned = [cv2.rotate(c, cv2.ROTATE_180) if "180" in label and score > self.params.cls_thresh else c
                   for c, (label, score) in zip(crops, results)]
         return turned, results
 
     def recognize(self, crops: list) -> list[tuple[str, float]]:
         """[(text, score)] per crop (any sizes, batched by aspect ratio)."""
-        return self.rec(crops) if crops else []
+        if self.rec is None:
+            raise ConfigError("this OCR system was created without a rec model")
+        return [(text, float(score)) for text, score in self.rec(crops)] if crops else []
 
-    def __call__(self, image: np.ndarray) -> list[OCRLine]:
+    def run(self, image: np.ndarray, cls: bool = True) -> tuple[np.ndarray, list, list]:
+        """(boxes in reading order, their crops as read (turned where cls turned them), [(text, score)]
+        for every box, none dropped); ``cls``: use the direction classifier if the system has it."""
         image = as_bgr(image)
         t0 = time.perf_counter()
         boxes = self.detect(image)
         crops = [crop_box(image, box) for box in boxes]
         t1 = time.perf_counter()
-        if self.params.use_angle_cls and crops:
+        if cls and self.params.use_angle_cls and crops:
             crops, _ = self.classify(crops)
         t2 = time.perf_counter()
         texts = self.recognize(crops)
         self.timings = {"det": t1 - t0, "cls": t2 - t1, "rec": time.perf_counter() - t2}
+        return boxes, crops, texts
+
+    def __call__(self, image: np.ndarray, cls: bool = True) -> list[OCRLine]:
+        boxes, _, texts = self.run(image, cls)
         return [OCRLine(box, text, score) for box, (text, score) in zip(boxes, texts)
                 if score >= self.params.drop_score]

@@ -103,3 +103,71 @@ def save_image(out_dir: str, src_path: str, image: np.ndarray, prefix: str) -> s
         with open(tmp, "wb") as f:
             f.write(buf.tobytes())
     return path
+
+
+PANEL_WIDTH, PANEL_FONT = 600, 20  # PaddleOCR's draw_ocr: the image's longer side and the text size
+
+
+def _text_panels(entries: list[str], height: int, font_path: str) -> np.ndarray:
+    """White panels PANEL_WIDTH wide (a black line on the right edge) with one entry per line,
+    wrapped to the width; a new panel to the right when one is full."""
+    from PIL import Image, ImageDraw
+
+    font = truetype(font_path, PANEL_FONT)
+    step = PANEL_FONT + 5
+    per_line = PANEL_WIDTH // PANEL_FONT - 4  # characters (a Latin letter or digit counts one half)
+    rows = []
+    for entry in entries:
+        text, first = entry, True
+        while _width(text) >= per_line:
+            cut = _cut(text, per_line)
+            rows.append(text[:cut] if first else "    " + text[:cut])
+            text, first = text[cut:], False
+        rows.append(text if first else "  " + text)
+    per_panel = max(height // step - 1, 1)
+    panels = []
+    for start in range(0, max(len(rows), 1), per_panel):
+        pil = Image.new("RGB", (PANEL_WIDTH, height), (255, 255, 255))
+        draw = ImageDraw.Draw(pil)
+        draw.line([(PANEL_WIDTH - 1, 0), (PANEL_WIDTH - 1, height)], fill=(0, 0, 0))
+        for k, row in enumerate(rows[start:start + per_panel]):
+            draw.text((0, step * (k + 1)), row, fill=(0, 0, 0), font=font)
+        panels.append(np.asarray(pil))
+    return np.concatenate(panels, axis=1)
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if c.isascii() and (c.isalnum() or c.isspace()) else 1 for c in text)
+
+
+def _cut(text: str, width: int) -> int:
+    total = 0.0
+    for i, c in enumerate(text):
+        total += _width(c)
+        if total > width:
+            return max(i, 1)
+    return len(text)
+
+
+def draw_ocr_panel(image: np.ndarray, boxes, txts=None, scores=None, drop_score: float = 0.5,
+                   font_path: str | None = None) -> np.ndarray:
+    """PaddleOCR's ``draw_ocr`` layout: the boxes drawn on the image in (255, 0, 0) (red for the RGB
+    image PaddleOCR's docs pass), and with ``txts`` the image scaled so its longer side is 600 next
+    to a 600-wide panel listing ``i: text   score`` (lines scoring below ``drop_score`` skipped)."""
+    image = np.ascontiguousarray(np.asarray(image)[:, :, :3])
+    scores = [1.0] * len(boxes) if scores is None else list(scores)
+    if len(scores) != len(boxes) or (txts is not None and len(txts) != len(boxes)):
+        raise DataError(f"draw_ocr: {len(boxes)} boxes, {len(scores)} scores"
+                        f"{'' if txts is None else f', {len(txts)} texts'}: expected one each per box")
+    kept = [i for i, s in enumerate(scores) if s >= drop_score]  # NaN fails the test: skipped
+    for i in kept:
+        cv2.polylines(image, [np.asarray(boxes[i], dtype=np.int32).reshape(-1, 1, 2)], True, (255, 0, 0), 2)
+    if txts is None:
+        return image
+    font = find_font(font_path)
+    if font is None:
+        raise DataError("draw_ocr: no font found to write the texts; pass font_path")
+    scale = PANEL_WIDTH / max(image.shape[:2])
+    image = cv2.resize(image, None, fx=scale, fy=scale)
+    entries = [f"{n}: {txts[i]}   {scores[i]:.3f}" for n, i in enumerate(kept, 1)]
+    return np.concatenate([image, _text_panels(entries, image.shape[0], font)], axis=1)

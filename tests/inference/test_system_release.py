@@ -60,9 +60,10 @@ def test_api_takes_paths_bytes_and_arrays(release_exports, shared):
 
     ocr = PPOCR(use_angle_cls=True, **{f"{k}_model_dir": d for k, d in release_exports.items()})
     path = shared / "data" / "rec_cls_crops" / "text_cls.jpg"
-    by_path = ocr.ocr(str(path))
-    assert len(by_path) == 1 and len(by_path[0][0]) == 4 and by_path[0][1][0] == "怪我咯"
-    assert isinstance(by_path[0][1][1], float)
+    by_path = ocr.ocr(str(path))  # one page, one line
+    assert len(by_path) == 1 and len(by_path[0]) == 1
+    assert len(by_path[0][0][0]) == 4 and by_path[0][0][1][0] == "怪我咯"
+    assert isinstance(by_path[0][0][1][1], float)
     assert ocr.ocr(path.read_bytes()) == by_path == ocr.ocr(cv2.imread(str(path)))
     with pytest.raises(Exception, match="unknown argument"):
         PPOCR(det_box_thresh=0.5)
