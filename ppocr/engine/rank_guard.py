@@ -32,7 +32,9 @@ import time
 
 ABORT_START = b"terminate called after throwing"
 PAIR_RANK = re.compile(rb"pair_rank\s*=\s*(\d+)")
+PEER_IP = re.compile(rb"\[([0-9a-fA-F.:]+)\]:\d+")  # gloo's peer address, "[127.0.0.1]:54193"
 WHAT = re.compile(rb"what\(\):\s*(.*)")
+ENDED = b"\0ppocr-rank-guard: ended "  # + b"ok\n" or b"failed\n", written by stop(): the rank's Python ended
 GRACE_S = 5.0  # after the line: how long the rank may take to finish aborting before it is killed
 
 
@@ -45,7 +47,7 @@ class RankGuard:
 
     @classmethod
     def start(cls, rank: int, peers: list) -> RankGuard:
-        """``peers``: every rank's ``[pid, host]`` in rank order (from an all-gather)."""
+        """``peers``: every rank's ``[pid, host, ip]`` in rank order (from an all-gather)."""
         sys.stdout.flush()
         sys.stderr.flush()
         saved = {fd: os.dup(fd) for fd in (1, 2)}
@@ -60,11 +62,13 @@ class RankGuard:
             os.close(write_end)
         return cls(proc, saved)
 
-    def stop(self) -> None:
-        """A normal end: stdout and stderr back to where they were; the guard drains the pipes and
-        exits when the last writer (loader workers included) has closed them."""
+    def stop(self, ok: bool) -> None:
+        """The rank's end (``ok``: training returned): stdout and stderr back to where they were; the
+        guard drains the pipes and exits when the last writer (loader workers included) has closed
+        them. Without ``ok`` (an error, or the launcher's SIGTERM) the guard names a peer that died."""
         sys.stdout.flush()
         sys.stderr.flush()
+        os.write(1, ENDED + (b"ok\n" if ok else b"failed\n"))
         for fd, orig in self.saved.items():
             os.dup2(orig, fd)
             os.close(orig)
@@ -80,7 +84,8 @@ def start_guard(env) -> RankGuard | None:
         return None
     from ppocr.engine.distributed import gather_objects
 
-    return RankGuard.start(env.rank, gather_objects([os.getpid(), socket.gethostname()], env))
+    ip = os.environ.get("PADDLE_CURRENT_ENDPOINT", "").rpartition(":")[0] or os.environ.get("POD_IP", "")
+    return RankGuard.start(env.rank, gather_objects([os.getpid(), socket.gethostname(), ip], env))
 
 
 # ---- the guard process (standard library only) ----------------------------------------------------
@@ -100,16 +105,52 @@ def alive(pid: int) -> bool:
         return True
 
 
+def gone(pid: int, wait_s: float) -> bool:
+    deadline = time.monotonic() + wait_s
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not alive(pid)
+
+
+def dead_peer(rank: int, peers: list, wait_s: float = 0.0) -> int | None:
+    """The first other rank on this host whose process is gone (waiting up to ``wait_s`` for one:
+    gloo notices while the kernel is still tearing the dead process down)."""
+    here = socket.gethostname()
+    local = [r for r, (_, host, _) in enumerate(peers) if r != rank and host == here]
+    deadline = time.monotonic() + wait_s
+    while True:
+        dead = [r for r in local if not alive(peers[r][0])]
+        if dead or time.monotonic() >= deadline:
+            return dead[0] if dead else None
+        time.sleep(0.05)
+
+
+def name_peer(rank: int, peers: list, what: bytes) -> int | None:
+    """Which rank gloo's message is about: its ``pair_rank``, else a dead rank on this host, else the
+    only rank at the peer address it names, else the other one of two."""
+    found = PAIR_RANK.search(what)
+    if found:
+        return int(found.group(1))
+    dead = dead_peer(rank, peers, 1.0)
+    if dead is not None:
+        return dead
+    at = PEER_IP.search(what)
+    others = [r for r, (_, _, ip) in enumerate(peers) if r != rank and at and ip == at.group(1).decode()]
+    if len(others) == 1:
+        return others[0]
+    return 1 - rank if len(peers) == 2 else None
+
+
 def describe(peer: int, peers: list, what: bytes) -> str:
     """What became of ``peer``: gone, or alive but silent (checked when it runs on this host)."""
     if not 0 <= peer < len(peers):
         return f"rank {peer} stopped answering"
-    pid, host = peers[peer]
+    pid, host, _ = peers[peer]
     who = f"rank {peer} (pid {pid} on {host})"
     if host == socket.gethostname():
-        if not alive(pid):
-            return f"{who} stopped (killed, or failed: see its log)"
-        return f"{who} stopped answering ({what.decode(errors='replace').strip()[:120]})"
+        if not gone(pid, 1.0):
+            return f"{who} stopped answering ({what.decode(errors='replace').strip()[:120]})"
+        return f"{who} stopped (killed, or failed: see its log)"
     return f"{who} stopped or stopped answering (killed, failed or unreachable: see its log)"
 
 
@@ -117,9 +158,9 @@ def end_parent(parent: int) -> None:
     """The rank is aborting anyway; make sure it does not linger in its signal handler."""
     deadline = time.monotonic() + GRACE_S
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        while os.getppid() == parent and time.monotonic() < deadline:
+        while alive(parent) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if os.getppid() != parent:
+        if not alive(parent):
             return
         try:
             os.kill(parent, sig)
@@ -128,15 +169,15 @@ def end_parent(parent: int) -> None:
         deadline = time.monotonic() + 2.0
 
 
-def guard(rank: int, peers: list, streams: list) -> int:
+def guard(rank: int, peers: list, streams: list, parent: int) -> int:
     """Copy each ``(src, out)`` fd pair until EOF; from the gloo abort text on (on any stream),
-    swallow everything and write one line to the first stream's ``out`` (stderr) instead."""
-    parent = os.getppid()
+    swallow everything and write one line to the first stream's ``out`` (stderr) instead, then see
+    that ``parent`` (the rank, whose child this guard is) ends."""
     pending = {src: b"" for src, _ in streams}  # bytes of an unfinished line per stream
     outs = dict(streams)
     err_out = streams[0][1]
     aborting = b""  # the swallowed abort text, once it starts
-    reported = False
+    reported, ended = False, b""
     while pending:
         ready, _, _ = select.select(list(pending), [], [], 0.2)
         if not ready:  # quiet for a moment: let partial lines through unless one may open the abort
@@ -144,7 +185,7 @@ def guard(rank: int, peers: list, streams: list) -> int:
                 if part and not aborting and not ABORT_START.startswith(part[:len(ABORT_START)]):
                     os.write(outs[src], part)
                     pending[src] = b""
-            if os.getppid() != parent and not aborting:
+            if not alive(parent) and not aborting:
                 break  # the rank died without a word and a loader worker keeps a pipe open
             continue
         for src in [s for s, _ in streams if s in ready]:  # stderr before stdout
@@ -162,26 +203,38 @@ def guard(rank: int, peers: list, streams: list) -> int:
                     if head.strip():
                         os.write(outs[src], head + b"\n")
                     aborting = ABORT_START + tail + b"\n"
+                elif line.startswith(ENDED):
+                    ended = line[len(ENDED):]
                 elif not aborting:
                     os.write(outs[src], line + b"\n")
                 else:
                     aborting += line + b"\n"
-                    found = PAIR_RANK.search(line)
-                    if found and not reported:
-                        what = WHAT.search(aborting)
-                        msg = describe(int(found.group(1)), peers, what.group(1) if what else b"")
-                        os.write(err_out, f"error: {msg}; ending rank {rank}\n".encode())
-                        reported = True
+                    what = WHAT.search(line)
+                    if what and not reported:  # gloo's exception text: which peer, and what of it
+                        reported = report(rank, peers, what.group(1), err_out)
                         threading.Thread(target=end_parent, args=(parent,), daemon=True).start()
-    if aborting and not reported:
-        what = WHAT.search(aborting)
-        text = what.group(1).decode(errors="replace").strip() if what else aborting.splitlines()[0].decode()
-        os.write(err_out, f"error: rank {rank} aborted in the collective backend: {text[:200]}\n".encode())
+    if ended == b"failed" and not aborting:  # an error or the launcher's SIGTERM: after a peer died?
+        peer = dead_peer(rank, peers)
+        if peer is not None:
+            os.write(err_out, f"error: {describe(peer, peers, b'')}; ending rank {rank}\n".encode())
+    elif aborting and not reported:
+        report(rank, peers, aborting.splitlines()[0][len(ABORT_START):], err_out)
     return 0
+
+
+def report(rank: int, peers: list, what: bytes, out: int) -> bool:
+    """The one line, naming the peer when gloo's text allows."""
+    peer = name_peer(rank, peers, what)
+    if peer is None:
+        text = what.decode(errors="replace").strip()[:200]
+        os.write(out, f"error: rank {rank} aborted in the collective backend: {text}\n".encode())
+    else:
+        os.write(out, f"error: {describe(peer, peers, what)}; ending rank {rank}\n".encode())
+    return True
 
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the launcher signals the whole group: we end on EOF
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     err_src, out_src = int(sys.argv[3]), int(sys.argv[4])
-    sys.exit(guard(int(sys.argv[1]), json.loads(sys.argv[2]), [(err_src, 2), (out_src, 1)]))
+    sys.exit(guard(int(sys.argv[1]), json.loads(sys.argv[2]), [(err_src, 2), (out_src, 1)], os.getppid()))

@@ -90,11 +90,14 @@ def train(cfg: Config) -> TrainState:
     exit_on_sigterm()
     env = init_distributed()
     guard = start_guard(env)  # several processes: a dead peer ends this rank with one line (rank_guard.py)
+    ok = False
     try:
-        return _train(cfg, env)
+        state = _train(cfg, env)
+        ok = True
+        return state
     finally:
         if guard:
-            guard.stop()
+            guard.stop(ok)
 
 
 def _train(cfg: Config, env: DistEnv) -> TrainState:

@@ -1,4 +1,4 @@
-"""Test-only plugin for tests/e2e/test_distributed.py; nothing in ppocr knows about it.
+"""Test-only plugin for tests/e2e/test_distributed.py and test_multinode.py; nothing in ppocr knows about it.
 
 The test puts this folder on PYTHONPATH, so Python imports this module at start-up in every process of
 a ``paddle.distributed.launch`` run. In a worker (``PADDLE_TRAINER_ID`` set by the launcher), it
