@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ppocr.errors import ConfigError, DataError
-from ppocr.utils.paths import where_looked
+from ppocr.utils.logging import get_logger
+from ppocr.utils.paths import shipped_file, where_looked
 
 DEFAULT_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 DICT_KEY = "Global.character_dict_path"
@@ -33,6 +34,10 @@ def read_dictionary(path: str) -> list[str]:
     Line ends (\\n, \\r\\n) are stripped as PaddleOCR does; a UTF-8 byte-order mark is dropped.
     Raises ConfigError naming the file and ``Global.character_dict_path``.
     """
+    if not os.path.isfile(path) and shipped_file(path):
+        shipped = shipped_file(path)
+        get_logger().info(f"{DICT_KEY}: {path} is not under the working directory; using {shipped}")
+        path = shipped
     if not os.path.isfile(path):
         hint = ""
         if path.replace("\\", "/").startswith(("ppocr/utils/", "./ppocr/utils/")):

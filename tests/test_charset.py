@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from ppocr.charset import Charset, build_dictionary, read_dictionary
@@ -87,3 +89,18 @@ def test_build_dictionary(tmp_path):
     assert build_dictionary([label], min_count=2) == ["b", "c"]
     with pytest.raises(ConfigError):
         build_dictionary([label], sort="alpha")
+
+
+def test_config_dictionary_path_outside_checkout_uses_the_shipped_copy(tmp_path, monkeypatch):
+    """Our configs name ./ppocr/utils/dict/en_dict.txt; run from elsewhere (an installed package),
+    the dictionary shipped in the package is read instead of a 'not found' error."""
+    import ppocr
+    from ppocr.charset import read_dictionary
+
+    monkeypatch.chdir(tmp_path)
+    shipped = os.path.join(os.path.dirname(ppocr.__file__), "utils", "dict", "en_dict.txt")
+    with open(shipped, encoding="utf-8") as f:
+        expected = f.read().splitlines()
+    assert read_dictionary("./ppocr/utils/dict/en_dict.txt") == expected
+    with pytest.raises(ConfigError, match="not found"):
+        read_dictionary("./ppocr/utils/dict/no_such_dict.txt")

@@ -89,3 +89,21 @@ def packaged_config(path: str) -> str | None:
     rel = p[len("configs/"):] if p.startswith("configs/") else p
     candidate = PACKAGE_DIR / "configs" / rel
     return str(candidate) if candidate.is_file() else None
+
+
+def shipped_file(path: str) -> str | None:
+    """Where a relative config path that is not a file under the working directory is found
+    outside a checkout: ``ppocr/...`` in the installed package (the dictionaries), ``pretrained/...``
+    under :func:`pretrained_root`; None when it is absolute, exists, or has no such copy."""
+    p = str(path).replace("\\", "/")
+    if os.path.isabs(p) or os.path.isfile(p):
+        return None
+    while p.startswith("./"):
+        p = p[2:]
+    if p.startswith("ppocr/"):
+        candidate = PACKAGE_DIR / p[len("ppocr/"):]
+    elif p.startswith("pretrained/"):
+        candidate = pretrained_root() / p[len("pretrained/"):]
+    else:
+        return None
+    return str(candidate) if candidate.is_file() else None
