@@ -5,16 +5,18 @@ ended it), the kernel closes its sockets and every peer's gloo transport throws 
 nothing in Python can catch it: ``std::terminate`` prints "terminate called after throwing an
 instance of 'gloo::...'", paddle's SIGABRT handler adds a C++ traceback, and the launcher tails
 that log. A guard *process* per rank (not a thread: the rank may be stuck in C++ holding the GIL)
-sits on the rank's stderr: it passes every byte through unchanged until the abort text starts,
-swallows the rest, and prints one line instead::
+sits on the rank's stderr and stdout (where paddle's handler prints the stack): it passes every
+byte through unchanged until the abort text starts, swallows the rest, and prints one line instead::
 
     error: rank 1 (pid 4242 on node-b) stopped (killed, or failed: see its log); ending rank 0
 
-It names the peer from gloo's ``pair_rank`` and the (pid, host) every rank announced at start, so
-it works across machines. It then makes sure its rank ends (SIGTERM, then SIGKILL). The guard
-exits when its rank's stderr closes (the rank and its loader workers are gone); single-process
-runs start none. Its own code (``python rank_guard.py RANK PEERS``) imports only the standard
-library, so it starts in milliseconds and never touches paddle.
+It names the peer from gloo's text (``pair_rank``, else a dead process on this host, else the peer
+address) and the (pid, host, ip) every rank announced at start, so it works across machines. It
+then makes sure its rank ends (SIGTERM, then SIGKILL). When the launcher ends a rank before gloo
+noticed, the line comes when the rank's Python unwinds with a peer gone. The guard exits when its
+rank's pipes close (the rank and its loader workers are gone); single-process runs start none. Its
+own code (``python -S rank_guard.py RANK PEERS ERR_FD OUT_FD``) imports only the standard library,
+so it starts in milliseconds and never touches paddle; a normal run pays one pipe hop per line.
 """
 
 from __future__ import annotations
