@@ -11,12 +11,16 @@ files `make weights` put in .cache/ and swap only the model runner of the same P
 pages where that is absent. Each image is decoded once; a measurement is one TextSystem call (det ->
 cls -> rec with PaddleOCR's defaults, direction classifier on unless --use_angle_cls false). The
 runtimes take turns image by image, so load from other processes falls on all of them alike. The
-first --warmup images of the first round are not counted. Prints a table and one JSON line.
+first --warmup images of the first round are not counted. Prints a table and one JSON line; the
+runtime `tools/infer.py system` uses by default (read from its flags' defaults) is marked "default":
+true (and * in the table). The 1-minute load average before and after is printed with the figures:
+taken on a busy machine (load >= 1) they are indicative only.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -67,6 +71,21 @@ def export_release(out_dir: str) -> dict:
     return dirs
 
 
+def default_runtime() -> str:
+    """The runtime of `tools/infer.py system` without runtime flags, from its parser's defaults."""
+    from ppocr.tools.infer import add_system_args
+
+    parser = argparse.ArgumentParser()
+    add_system_args(parser)
+    defaults = parser.parse_args(["--image_dir", "."])
+    use_onnx = getattr(defaults, "use_onnx", False)
+    if use_onnx is None:  # chosen automatically: onnxruntime where it is installed
+        use_onnx = importlib.util.find_spec("onnxruntime") is not None
+    if use_onnx:
+        return "onnxruntime"
+    return "paddle+onednn" if defaults.use_mkldnn else "paddle"
+
+
 def build_systems(dirs: dict, params, cpu_threads: int) -> dict:
     from ppocr.inference.onnx_runner import with_onnx
     from ppocr.inference.system import TextSystem, load_stage
@@ -100,10 +119,13 @@ def main() -> None:
 
     from ppocr.inference.params import SystemParams
 
+    default = default_runtime()
     with tempfile.TemporaryDirectory() as tmp:
         folder, images = load_images(args.images, tmp)
         dirs = export_release(args.export_dir or os.path.join(tmp, "exports"))
         systems = build_systems(dirs, SystemParams(use_angle_cls=args.use_angle_cls), args.cpu_threads)
+        load_start = os.getloadavg()[0]
+        backends: dict = {}
         times = {name: [] for name in systems}
         stages = {name: {"det": 0.0, "cls": 0.0, "rec": 0.0} for name in systems}
         texts = {name: {} for name in systems}
@@ -119,22 +141,33 @@ def main() -> None:
                     times[name].append(elapsed * 1000)
                     for k, v in system.timings.items():
                         stages[name][k] += v * 1000
+        load_end = os.getloadavg()[0]
+        for name, system in systems.items():
+            for k in ("det", "rec", "cls"):
+                stage = getattr(system, k, None)
+                predictor = getattr(stage, "predictor", stage)
+                backends.setdefault(name, {})[k] = getattr(predictor, "backend", None) if stage else None
         n = len(next(iter(times.values())))
         reference = texts["onnxruntime"]
         summary = {"images": folder, "count": len(images), "measured": n, "rounds": args.rounds,
                    "use_angle_cls": args.use_angle_cls, "cpu_threads": args.cpu_threads,
-                   "cpu_count": os.cpu_count(), "runtimes": {}}
-        print(f"{len(images)} images from {folder}; {n} timed calls per runtime (ms per image)")
+                   "cpu_count": os.cpu_count(), "load_avg_1min": [round(load_start, 2), round(load_end, 2)],
+                   "runtimes": {}}
+        busy = " (busy machine: indicative only)" if max(load_start, load_end) >= 1 else ""
+        print(f"{len(images)} images from {folder}; {n} timed calls per runtime (ms per image); "
+              f"1-min load {load_start:.2f} at start, {load_end:.2f} at end{busy}; * = the default")
         print(f"{'runtime':<16}{'mean':>9}{'median':>9}{'det':>8}{'cls':>8}{'rec':>8}{'/ ort':>8}  same texts")
         ort_mean = statistics.mean(times["onnxruntime"])
         for name, ms in times.items():
             same = sum(texts[name][k] == reference[k] for k in reference)
-            row = {"mean_ms": round(statistics.mean(ms), 1), "median_ms": round(statistics.median(ms), 1),
+            row = {"default": name == default, "backends": backends.get(name),
+                   "mean_ms": round(statistics.mean(ms), 1), "median_ms": round(statistics.median(ms), 1),
                    **{f"{k}_ms": round(v / n, 1) for k, v in stages[name].items()},
                    "ratio_to_onnxruntime": round(statistics.mean(ms) / ort_mean, 2),
                    "images_with_same_texts": f"{same}/{len(reference)}"}
             summary["runtimes"][name] = row
-            print(f"{name:<16}{row['mean_ms']:>9}{row['median_ms']:>9}{row['det_ms']:>8}{row['cls_ms']:>8}"
+            label = f"{name}{' *' if row['default'] else ''}"
+            print(f"{label:<16}{row['mean_ms']:>9}{row['median_ms']:>9}{row['det_ms']:>8}{row['cls_ms']:>8}"
                   f"{row['rec_ms']:>8}{row['ratio_to_onnxruntime']:>8}  {row['images_with_same_texts']}")
         print(json.dumps(summary))
 
