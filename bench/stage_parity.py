@@ -6,7 +6,8 @@ a checkout (``--paddleocr``) on the released ONNX models (``--onnx_dir``: ch_PP-
 ch_PP-OCRv3_rec_infer.onnx, ch_ppocr_mobile_v2.0_cls_infer.onnx, e.g. RapidOCR's wheel's models).
 Ours runs from each ``--source``: ``release`` (the released checkpoints under pretrained/, the
 default of tools/infer.py), ``export`` (tools/export_model.py of them, Paddle Inference), ``onnx``
-(the same ONNX files as PaddleOCR, --use_onnx true). Image folders are read non-recursively by
+(the same ONNX files as PaddleOCR, --use_onnx true), ``config`` (the release with
+--use_config_transforms true: the training config's eval transforms, the old behaviour). Image folders are read non-recursively by
 PaddleOCR: give leaf folders.
 
 Prints one JSON line per (stage, source):
@@ -82,6 +83,8 @@ def model_flags(kind: str, source: str, args, exports: dict) -> list:
         return ["--model_dir", exports[kind]]
     if source == "onnx":
         return ["--model_dir", os.path.join(args.onnx_dir, ONNX[kind]), "--use_onnx", "true"]
+    if source == "config":
+        return ["--use_config_transforms", "true"]
     return []
 
 
@@ -167,7 +170,7 @@ def main() -> None:
     p.add_argument("--det_dirs", nargs="*", default=[])
     p.add_argument("--rec_dirs", nargs="*", default=[])
     p.add_argument("--cls_dirs", nargs="*", default=[])
-    p.add_argument("--source", nargs="+", default=["release"], choices=("release", "export", "onnx"))
+    p.add_argument("--source", nargs="+", default=["release"], choices=("release", "export", "onnx", "config"))
     args = p.parse_args()
     args.paddleocr = os.path.abspath(args.paddleocr)
     with tempfile.TemporaryDirectory(prefix="stage_parity_") as tmp:
