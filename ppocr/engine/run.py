@@ -60,6 +60,18 @@ def run_length(cfg: Config, steps_per_epoch: int) -> tuple[int, int]:
     return epoch_num, total_steps
 
 
+def rescale_position(state, world_size: int, steps_per_epoch: int) -> None:
+    """Move a checkpoint's position to another world size: the same epoch, and in it the batch
+    that has read about the same share of the epoch (samples read / (batch x new world size));
+    ``global_step`` is then counted in the new world's steps, so ``epoch_num`` ends where it says.
+    ``state.world_size`` is the checkpoint's; the caller sets the new one."""
+    done = state.step_in_epoch * state.world_size // world_size
+    if done >= steps_per_epoch:
+        state.epoch, done = state.epoch + 1, 0
+    state.step_in_epoch = done
+    state.global_step = (state.epoch - 1) * steps_per_epoch + done
+
+
 def build_training(cfg: Config, session: Session, steps_per_epoch: int, total_steps: int) -> Training:
     """Optimizer over the trainable parameters, its LR schedule (stepped once per iteration; epochs
     count ``steps_per_epoch`` iterations), the loss, and AMP when configured."""
@@ -136,6 +148,13 @@ def _train(cfg: Config, env: DistEnv) -> TrainState:
         if state.world_size != env.world_size:
             log.warning(f"{ckpt} was written by {state.world_size} process(es), resuming with "
                         f"{env.world_size}: the sample order of the current epoch changes")
+            if g.max_iters <= 0:  # an epoch run: keep the epoch position, in the new world's steps
+                old_step = state.global_step
+                rescale_position(state, env.world_size, steps_per_epoch)
+                if lr_scheduler is not None:
+                    lr_scheduler.step(state.global_step)  # the LR of the same point of the same epoch
+                log.info(f"step {old_step} at {ckpt}'s world size is step {state.global_step} "
+                         f"(epoch {state.epoch}, batch {state.step_in_epoch}) at {env.world_size}")
             state.world_size = env.world_size
         if state.seed != seed:
             log.warning(f"resuming with Global.seed={seed}, the checkpoint used {state.seed}")

@@ -59,3 +59,23 @@ def test_two_process_cpu_data_parallel(cls_data, tmp_path):
     evals = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
     evals = [r for r in evals if r["kind"] == "eval"]
     assert evals and all(r["count"] == 16 for r in evals)  # each rank saw half; the sums cover all 16
+
+
+@pytest.mark.slow
+def test_resume_on_more_processes_keeps_the_epoch_count(cls_data, tmp_path):
+    """One epoch alone (6 steps of 8), then resumed on 2 processes with epoch_num 2: epoch 2 is
+    trained (3 steps at world size 2) instead of 'nothing to train' (the old step 6 >= 2 x 3)."""
+    out = tmp_path / "run"
+    run_tool("tools/train.py", "-c", CFG, "-o", *cls_overrides(cls_data, out, **{"Global.epoch_num": 1}))
+    first = json.loads((out / "latest" / "state.json").read_text())
+    assert (first["world_size"], first["global_step"], first["epoch"]) == (1, 6, 2)
+    run_tool("-m", "paddle.distributed.launch", "--nproc_per_node", "2", "--log_dir", str(tmp_path / "logs"),
+             "tools/train.py", "-c", CFG, "-o",
+             *cls_overrides(cls_data, out, **{"Global.epoch_num": 2,
+                                              "Global.checkpoints": str(out / "latest")}), timeout=900)
+    state = json.loads((out / "latest" / "state.json").read_text())
+    assert state["world_size"] == 2
+    assert state["epoch"] == 3 and state["global_step"] == 6  # 3 (epoch 1, rescaled) + 3 trained
+    assert state["samples_seen"] == first["samples_seen"] + 3 * 8 * 2
+    log = (out / "train.log").read_text()
+    assert "step 6 at " in log and "is step 3 (epoch 2, batch 0) at 2" in log
