@@ -20,7 +20,7 @@ import numpy as np
 
 from ppocr.data.transforms.base import BadSample, with_inference_params
 from ppocr.engine.export import deploy_preprocess
-from ppocr.errors import CheckpointError, ConfigError, DataError
+from ppocr.errors import ConfigError, DataError
 from ppocr.inference.boxes import tidy_boxes
 from ppocr.inference.crop_batcher import CropBatcher
 from ppocr.inference.images import read_image
@@ -28,40 +28,6 @@ from ppocr.inference.params import SystemParams
 from ppocr.inference.predictor import Predictor
 from ppocr.postprocess.db_postprocess import DBPostProcess
 from ppocr.utils.logging import get_logger
-
-
-def load_onnx(kind: str, path: str | None, cpu_threads: int = 0) -> Predictor:
-    """The ``kind`` model on onnxruntime. ``path``: an export directory holding ``inference.onnx``
-    (``tools/export_model.py --onnx``; its inference.yml describes the pre- and post-processing
-    and the dictionary), or an ``.onnx`` file (one beside an inference.yml is read the same way; a
-    bare one, e.g. PaddleOCR's released model converted to ONNX, gets the description of the
-    released model under ``pretrained/``)."""
-    import os
-
-    from ppocr.inference.onnx_runner import ort_runner
-    from ppocr.inference.predictor import _read_export_info
-    from ppocr.inference.system import load_stage
-
-    if not path:
-        raise ConfigError("--use_onnx: give --model_dir (an export with inference.onnx, or an .onnx file)")
-    folder, onnx = (os.path.dirname(path), path) if path.endswith(".onnx") else (path, os.path.join(path, "inference.onnx"))
-    if not os.path.isfile(onnx):
-        raise CheckpointError(f"{onnx}: no such ONNX model (export with tools/export_model.py --onnx)")
-    yml = os.path.join(folder, "inference.yml")
-    if os.path.isfile(yml):
-        info = _read_export_info(yml)
-        charset = None
-        if info.get("character_dict"):
-            from ppocr.charset import Charset
-
-            charset = Charset.from_characters(info["character_dict"])
-        predictor = Predictor(info, ort_runner(onnx, cpu_threads), charset, "onnxruntime")
-    else:
-        released = load_stage(kind)
-        predictor = Predictor(released.info, ort_runner(onnx, cpu_threads), released.charset, "onnxruntime")
-    if predictor.model_type != kind:
-        raise ConfigError(f"{path}: a {predictor.model_type} model given for the {kind} stage")
-    return predictor
 
 
 def deployed(predictor: Predictor) -> Predictor:
@@ -122,11 +88,14 @@ class ModelRunner:
     @classmethod
     def create(cls, kind: str | None = None, model_dir: str | None = None, config: str | None = None,
                weights: str | None = None, overrides=(), use_onnx: bool = False, use_mkldnn: bool = True,
-               use_gpu: bool | None = None, cpu_threads: int = 0, **settings) -> ModelRunner:
+               use_gpu: bool | None = None, cpu_threads: int = 0, char_dict: str | None = None,
+               **settings) -> ModelRunner:
         """The ``kind`` model from an export dir (``use_onnx``: its inference.onnx, or an .onnx file),
         a config (+ weights), else the released model (:func:`~ppocr.inference.system.load_stage`);
-        ``settings``: the constructor's keywords. ``kind`` None: the config's model type."""
-        from ppocr.inference.system import load_stage
+        ``char_dict``: a rec model's dictionary (PaddleOCR's ``rec_char_dict_path``; a bare rec .onnx
+        without one decodes with the released dictionary); ``settings``: the constructor's keywords.
+        ``kind`` None: the config's model type."""
+        from ppocr.inference.system import REC_DICT, load_stage, pretrained_dir
 
         if kind is None:
             from ppocr.config import load_config
@@ -134,11 +103,14 @@ class ModelRunner:
             if not config:
                 raise ConfigError("ModelRunner.create: give kind (det, rec, cls) or a config")
             kind = load_config(config, list(overrides))["Architecture"]["model_type"]
-        if use_onnx:
-            predictor = load_onnx(kind, model_dir, cpu_threads)
-        else:
-            predictor = load_stage(kind, model_dir, config, weights, overrides, use_mkldnn=use_mkldnn,
-                                   use_gpu=use_gpu, cpu_threads=cpu_threads)
+        if kind == "rec" and use_onnx and model_dir and not char_dict:
+            from ppocr.inference.onnx_runner import locate_onnx
+
+            released = pretrained_dir() / "ppocrv3_rec" / REC_DICT
+            if locate_onnx(model_dir)[1] is None and released.is_file():
+                char_dict = str(released)
+        predictor = load_stage(kind, model_dir, config, weights, overrides, use_mkldnn=use_mkldnn, use_gpu=use_gpu,
+                               cpu_threads=cpu_threads, use_onnx=use_onnx, char_dict=char_dict)
         return cls(predictor, **settings)
 
     @property

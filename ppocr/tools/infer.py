@@ -78,6 +78,9 @@ def add_model_args(p: argparse.ArgumentParser, kind: str) -> None:
                             "(default: the model's deployment type, max)")
     else:
         p.add_argument("--output", help=f"folder for {kind}_results.txt (default: print only)")
+    if kind == "rec":
+        p.add_argument("--rec_char_dict_path", help="the recogniser's dictionary (default: the model's own; a bare "
+                                                    ".onnx: the released ppocr_keys_v1.txt)")
     add_param_args(p, STAGE_PARAMS[kind])
 
 
@@ -137,7 +140,8 @@ def stage(args) -> None:
         limits = {"det_limit_side_len": args.det_limit_side_len, "det_limit_type": args.det_limit_type}
         SystemParams(**{k: v for k, v in limits.items() if v is not None})  # checks the values
     runner = ModelRunner.create(args.task, args.model_dir, args.config, args.weights, args.opt, args.use_onnx,
-                                args.use_mkldnn, args.use_gpu, args.cpu_threads, params=params,
+                                args.use_mkldnn, args.use_gpu, args.cpu_threads,
+                                getattr(args, "rec_char_dict_path", None), params=params,
                                 use_config_transforms=args.use_config_transforms, **limits)
     paths = list_images(args.image_dir)
     if args.task == "det":
