@@ -6,7 +6,7 @@
       predict_cls), whatever the weights' source; without model flags the released PP-OCRv3 model
       under pretrained/. det: --det_limit_side_len 960 --det_limit_type max, --det_db_* (PaddleOCR's
       defaults); rec: lines batched by aspect ratio at height 48 with PaddleOCR's width rule
-      (--rec_batch_num, --rec_image_shape); cls: 3x48x192 (--cls_batch_num).
+      (--rec_batch_num, --rec_image_shape, --rec_char_dict_path); cls: 3x48x192 (--cls_batch_num).
       --use_config_transforms true runs the training config's eval transforms and PostProcess
       instead (what eval measured). det prints and writes DIR/det_results.txt (path, JSON boxes) and
       DIR/det_res_<image>.jpg; rec and cls print path, label, score and with --output write
