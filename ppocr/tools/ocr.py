@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             pages = engine.ocr(path, det=args.det, rec=args.rec, cls=use_cls)
         except DataError as e:  # an unreadable input is one line; the others are still read
-            print(f"{path}\tERROR: {e}")
+            print(f"{path}\tERROR: {str(e).removeprefix(f'{path}: ')}")  # as tools/infer.py system prints it
             continue
         for page in pages:
             for line in page:

@@ -97,6 +97,7 @@ def test_keywords(pretrained):
         ppocr.PaddleOCR(det_limit_type="middle")
 
 
+@pytest.mark.slow
 def test_pdf_pages_are_nested(engine, doc_images, tmp_path):
     require_module("pypdfium2")
     from PIL import Image

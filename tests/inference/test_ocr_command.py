@@ -253,3 +253,12 @@ def test_console_script_entry():
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     module, func = scripts["ppocr"].split(":")
     assert module == "ppocr.tools.ocr" and callable(getattr(sys.modules[module], func))
+
+
+def test_an_unreadable_input_is_one_line(capsys, crops_dir, tmp_path, pretrained):
+    (tmp_path / "a.jpg").write_bytes((crops_dir / "text_rec.jpg").read_bytes())
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    main(["--image_dir", str(tmp_path), "--det", "false", *QUIET])
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith(f"{tmp_path / 'broken.png'}\tERROR: cannot read image")
+    assert out[1].startswith("('韩国小馆', ")
