@@ -6,6 +6,11 @@
 2. ``ppocr --image_dir rec_cls_crops --det false`` texts vs ``TextSystem.recognize``;
 3. the line crops of doc_images (``--save_crop_res``) read again with ``--det false`` vs the texts
    the system read from them.
+4. with --peer_python (PaddleOCR 2.7's venv, onnxruntime in it), --paddleocr (its checkout) and
+   --onnx_dir (the released ONNX models, e.g. RapidOCR's): PaddleOCR's predict_det on doc_images vs
+   ``--rec false`` (one-to-one at IoU 0.9, and the order), predict_rec with --rec_batch_num 1 (one
+   image per call, as ``paddleocr --det false`` reads them) on the crops of 3. vs ``--det false``;
+   ours from the release checkpoints and from the same ONNX files (``--use_onnx``, bare .onnx).
 Prints one line per check with the share matched; the released models under pretrained/.
 """
 
@@ -49,6 +54,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
     parser.add_argument("--work", default="/tmp/ocr_parity")
+    parser.add_argument("--peer_python", help="python of a venv with PaddleOCR 2.7's requirements + onnxruntime")
+    parser.add_argument("--paddleocr", help="PaddleOCR 2.7 checkout")
+    parser.add_argument("--onnx_dir", help="ch_PP-OCRv3_det_infer.onnx, ch_PP-OCRv3_rec_infer.onnx")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from ppocr.inference.params import SystemParams
@@ -90,6 +98,52 @@ def main() -> None:
     print(f"rec only (the {len(texts)} saved line crops of doc_images): {same_sys}/{len(texts)} texts equal to "
           f"TextSystem.recognize on each saved crop (max score diff {scores.max():.2e}); {same_cmd}/{len(texts)} "
           f"equal to the det+rec run's texts (that run read the crops before JPEG and in batches of 6)")
+    if args.peer_python:
+        against_paddleocr(args, docs, crop_dir)
+
+
+def against_paddleocr(args, docs: Path, crop_dir: Path) -> None:
+    import json
+
+    onnx = {k: os.path.join(args.onnx_dir, f"ch_PP-OCRv3_{k}_infer.onnx") for k in ("det", "rec")}
+    keys = str(Path(args.shared) / "reference" / "ppocr_keys_v1.txt")
+    out = Path(args.work) / "paddle_det"
+    subprocess.run([args.peer_python, "tools/infer/predict_det.py", "--use_onnx", "True", "--use_gpu", "False",
+                    "--det_model_dir", onnx["det"], "--image_dir", str(docs), "--draw_img_save_dir", str(out)],
+                   cwd=args.paddleocr, check=True, capture_output=True)
+    ref = {}
+    for line in (out / "det_results.txt").read_text().splitlines():
+        name, boxes = line.split("\t")
+        ref[str(docs / name)] = json.loads(boxes)
+    log = subprocess.run([args.peer_python, "tools/infer/predict_rec.py", "--use_onnx", "True", "--use_gpu", "False",
+                          "--rec_model_dir", onnx["rec"], "--rec_char_dict_path", keys, "--rec_batch_num", "1",
+                          "--image_dir", str(crop_dir)], cwd=args.paddleocr, check=True, capture_output=True,
+                         text=True)
+    texts = {}
+    for line in (log.stdout + log.stderr).splitlines():
+        if "Predicts of " in line:
+            path, value = line.split("Predicts of ", 1)[1].split(".jpg:", 1)
+            texts[path + ".jpg"] = ast.literal_eval(value)[0]
+    for name, det, rec in (("release checkpoints", [], []),
+                           ("--use_onnx (the same .onnx files)", ["--use_onnx", "true", "--det_model_dir", onnx["det"]],
+                            ["--use_onnx", "true", "--rec_model_dir", onnx["rec"], "--rec_char_dict_path", keys])):
+        got = ppocr("--image_dir", str(docs), "--rec", "false", *det)
+        matched = ordered = 0
+        for path, boxes in ref.items():
+            mine = list(got[path])
+            ordered += len(mine) == len(boxes) and all(iou(a, b) >= 0.9 for a, b in zip(boxes, mine))
+            for box in boxes:
+                best = max(range(len(mine)), key=lambda i: iou(box, mine[i]), default=None)
+                if best is not None and iou(box, mine[best]) >= 0.9:
+                    matched += 1
+                    mine.pop(best)
+        total = sum(map(len, ref.values()))
+        print(f"{name}: --rec false matches {matched}/{total} of predict_det's boxes one-to-one at IoU 0.9 "
+              f"({100 * matched / total:.1f}%), in its order on {ordered}/{len(ref)} pages")
+        read = ppocr("--image_dir", str(crop_dir), "--det", "false", *rec)
+        same = sum(read[p][0][0] == t for p, t in texts.items())
+        print(f"{name}: --det false gives predict_rec's text (batch 1) on {same}/{len(texts)} crops "
+              f"({100 * same / len(texts):.1f}%)")
 
 
 if __name__ == "__main__":
