@@ -2,7 +2,9 @@
 
   ppocr --image_dir img.jpg                        det + rec: [[[x1, y1], ..., [x4, y4]], ('text', score)]
   ppocr --image_dir img.jpg --rec false            det only: [[x1, y1], ..., [x4, y4]] per box
-  ppocr --image_dir crops/ --det false             rec only: ('text', score) per image
+  ppocr --image_dir crops/ --det false             rec only: ('text', score) per image (a folder is
+                                                   batched as predict_rec batches it; --rec_batch_num 1:
+                                                   each image alone, as paddleocr reads it)
   ppocr --image_dir crops/ --det false --rec false --use_angle_cls true     cls only: ('180', score)
   ppocr --image_dir doc.pdf                        each page in turn (pypdfium2)
 
@@ -114,11 +116,14 @@ def main(argv: list[str] | None = None) -> None:
                    crop_res_save_dir=args.crop_res_save_dir, use_onnx=args.use_onnx, use_gpu=args.use_gpu,
                    use_mkldnn=args.use_mkldnn, cpu_threads=args.cpu_threads, use_space_char=args.use_space_char,
                    rec_char_dict_path=args.rec_char_dict_path, **{k: v for k, v in sources.items() if v}, **kw)
+    together = {} if args.det or any(is_pdf(p) for p in paths) else lines_together(engine, paths, args.rec, use_cls)
     saved = []
     for path in paths:
         print(f"{'*' * 10}{path}{'*' * 10}")
         try:
-            pages = engine.ocr(path, det=args.det, rec=args.rec, cls=use_cls)
+            pages = together[path] if path in together else engine.ocr(path, det=args.det, rec=args.rec, cls=use_cls)
+            if isinstance(pages, DataError):
+                raise pages
         except DataError as e:  # an unreadable input is one line; the others are still read
             print(f"{path}\tERROR: {str(e).removeprefix(f'{path}: ')}")  # as tools/infer.py system prints it
             continue
@@ -134,6 +139,27 @@ def main(argv: list[str] | None = None) -> None:
         from ppocr.utils.io import atomic_write_text
 
         atomic_write_text(os.path.join(args.output, "ocr_results.txt"), "".join(f"{s}\n" for s in saved))
+
+
+def lines_together(engine, paths: list, rec: bool, cls: bool) -> dict:
+    """``--det false`` on line images: all of them read as one list, batched by aspect ratio
+    (``--rec_batch_num``, ``--cls_batch_num``) as PaddleOCR's predict_rec / predict_cls read a
+    folder, so the texts are predict_rec's; ``--rec_batch_num 1`` reads each image alone, as the
+    ``paddleocr`` command does. {path: [page results] or the DataError of an unreadable image}."""
+    images, results = {}, {}
+    for path in paths:
+        try:
+            images[path] = engine.pages(path, det=False)[0]
+        except DataError as e:
+            results[path] = e
+    crops = list(images.values())
+    labels = []
+    if cls and crops:
+        crops, labels = engine.system.classify(crops)
+    texts = engine.system.recognize(crops) if rec else labels
+    for path, result in zip(images, texts):
+        results[path] = [[result]]
+    return results
 
 
 def draw(engine, path: str, pages: list, args) -> None:

@@ -77,6 +77,13 @@ def test_rec_only_prints_text_and_score(capsys, crops_dir, system):
     assert printed[str(crops_dir / "text_rec.jpg")][0][0] == "韩国小馆"
 
 
+def test_rec_only_one_at_a_time_with_batch_1(capsys, crops_dir, system):
+    """--rec_batch_num 1 reads each image alone (the paddleocr command's rec-only reading)."""
+    printed = run(capsys, "--image_dir", str(crops_dir), "--det", "false", "--rec_batch_num", "1")
+    for path in sorted(str(p) for p in crops_dir.glob("*.jpg")):
+        assert printed[path] == system.recognize([cv2.imread(path)])
+
+
 def test_cls_only_prints_labels(capsys, crops_dir, pretrained):
     printed = run(capsys, "--image_dir", str(crops_dir), "--det", "false", "--rec", "false", "--use_angle_cls", "true")
     assert printed[str(crops_dir / "text_cls.jpg")][0][0] == "180"
