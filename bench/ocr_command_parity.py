@@ -8,8 +8,9 @@
    the system read from them.
 4. with --peer_python (PaddleOCR 2.7's venv, onnxruntime in it), --paddleocr (its checkout) and
    --onnx_dir (the released ONNX models, e.g. RapidOCR's): PaddleOCR's predict_det on doc_images vs
-   ``--rec false`` (one-to-one at IoU 0.9, and the order), predict_rec with --rec_batch_num 1 (one
-   image per call, as ``paddleocr --det false`` reads them) on the crops of 3. vs ``--det false``;
+   ``--rec false`` (one-to-one at IoU 0.9, and the order), predict_rec (its default batch 6, and
+   batch 1: one image per call, as ``paddleocr --det false`` reads them) on the crops of 3. vs
+   ``--det false`` with the same --rec_batch_num;
    ours from the release checkpoints and from the same ONNX files (``--use_onnx``, bare .onnx).
 Prints one line per check with the share matched; the released models under pretrained/.
 """
@@ -90,13 +91,13 @@ def main() -> None:
     texts = [text for page in lines.values() for _, (text, _) in page]
     reread = ppocr("--image_dir", str(crop_dir), "--det", "false")
     by_index = {int(Path(p).stem.split("_")[-1]): r[0] for p, r in reread.items()}
-    # one crop per call, as the command reads each image (a batch pads crops to its widest: scores move)
-    system_texts = [system.recognize([cv2.imread(str(crop_dir / f"mg_crop_{i}.jpg"))])[0] for i in range(len(texts))]
+    # all crops as one list, batched by aspect ratio, as the command reads a folder with --det false
+    system_texts = system.recognize([cv2.imread(str(crop_dir / f"mg_crop_{i}.jpg")) for i in range(len(texts))])
     same_cmd = sum(by_index[i][0] == t for i, t in enumerate(texts))
     same_sys = sum(by_index[i][0] == t for i, (t, _) in enumerate(system_texts))
     scores = np.array([abs(by_index[i][1] - s) for i, (_, s) in enumerate(system_texts)])
     print(f"rec only (the {len(texts)} saved line crops of doc_images): {same_sys}/{len(texts)} texts equal to "
-          f"TextSystem.recognize on each saved crop (max score diff {scores.max():.2e}); {same_cmd}/{len(texts)} "
+          f"TextSystem.recognize on the saved crops (max score diff {scores.max():.2e}); {same_cmd}/{len(texts)} "
           f"equal to the det+rec run's texts (that run read the crops before JPEG and in batches of 6)")
     if args.peer_python:
         against_paddleocr(args, docs, crop_dir)
@@ -115,15 +116,7 @@ def against_paddleocr(args, docs: Path, crop_dir: Path) -> None:
     for line in (out / "det_results.txt").read_text().splitlines():
         name, boxes = line.split("\t")
         ref[str(docs / name)] = json.loads(boxes)
-    log = subprocess.run([args.peer_python, "tools/infer/predict_rec.py", "--use_onnx", "True", "--use_gpu", "False",
-                          "--rec_model_dir", onnx["rec"], "--rec_char_dict_path", keys, "--rec_batch_num", "1",
-                          "--image_dir", str(crop_dir)], cwd=args.paddleocr, check=True, capture_output=True,
-                         text=True)
-    texts = {}
-    for line in (log.stdout + log.stderr).splitlines():
-        if "Predicts of " in line:
-            path, value = line.split("Predicts of ", 1)[1].split(".jpg:", 1)
-            texts[path + ".jpg"] = ast.literal_eval(value)[0]
+    texts = {batch: predict_rec(args, onnx["rec"], keys, crop_dir, batch) for batch in (6, 1)}
     for name, det, rec in (("release checkpoints", [], []),
                            ("--use_onnx (the same .onnx files)", ["--use_onnx", "true", "--det_model_dir", onnx["det"]],
                             ["--use_onnx", "true", "--rec_model_dir", onnx["rec"], "--rec_char_dict_path", keys])):
@@ -140,10 +133,25 @@ def against_paddleocr(args, docs: Path, crop_dir: Path) -> None:
         total = sum(map(len, ref.values()))
         print(f"{name}: --rec false matches {matched}/{total} of predict_det's boxes one-to-one at IoU 0.9 "
               f"({100 * matched / total:.1f}%), in its order on {ordered}/{len(ref)} pages")
-        read = ppocr("--image_dir", str(crop_dir), "--det", "false", *rec)
-        same = sum(read[p][0][0] == t for p, t in texts.items())
-        print(f"{name}: --det false gives predict_rec's text (batch 1) on {same}/{len(texts)} crops "
-              f"({100 * same / len(texts):.1f}%)")
+        for batch, ref_texts in texts.items():
+            read = ppocr("--image_dir", str(crop_dir), "--det", "false", "--rec_batch_num", str(batch), *rec)
+            same = sum(read[p][0][0] == t for p, t in ref_texts.items())
+            print(f"{name}: --det false --rec_batch_num {batch} gives predict_rec's text (its --rec_batch_num "
+                  f"{batch}) on {same}/{len(ref_texts)} crops ({100 * same / len(ref_texts):.1f}%)")
+
+
+def predict_rec(args, model: str, keys: str, crop_dir: Path, batch: int) -> dict:
+    """PaddleOCR's predict_rec on a folder of crops: {path: text} (batch 6 is its default)."""
+    log = subprocess.run([args.peer_python, "tools/infer/predict_rec.py", "--use_onnx", "True", "--use_gpu", "False",
+                          "--rec_model_dir", model, "--rec_char_dict_path", keys, "--rec_batch_num", str(batch),
+                          "--image_dir", str(crop_dir)], cwd=args.paddleocr, check=True, capture_output=True,
+                         text=True)
+    texts = {}
+    for line in (log.stdout + log.stderr).splitlines():
+        if "Predicts of " in line:
+            path, value = line.split("Predicts of ", 1)[1].split(".jpg:", 1)
+            texts[path + ".jpg"] = ast.literal_eval(value)[0]
+    return texts
 
 
 if __name__ == "__main__":
