@@ -115,11 +115,19 @@ def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provide
 
 
 def to_tensors(batch: dict) -> dict:
-    """numpy arrays -> paddle Tensors, as paddle's DataLoader gives them; lists stay lists."""
+    """numpy arrays -> paddle Tensors, as paddle's DataLoader gives them; lists stay lists.
+
+    On the CPU a batch's (freshly stacked, C-contiguous) arrays are wrapped without a copy: the
+    tensor shares the array's memory and holds a reference to it (a det batch of 4 is ~45 MB that
+    ``paddle.to_tensor`` would copy again). Elsewhere ``to_tensor`` copies them to the device."""
     import numpy as np
     import paddle
 
-    return {k: paddle.to_tensor(v) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
+    if paddle.get_device() != "cpu":
+        return {k: paddle.to_tensor(v) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
+    place = paddle.CPUPlace()
+    return {k: (paddle.Tensor(v, place=place, zero_copy=True) if v.flags.c_contiguous and v.dtype.kind in "biuf"
+                else paddle.to_tensor(v)) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
 
 
 class TalliedLoader:

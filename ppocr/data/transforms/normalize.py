@@ -1,7 +1,12 @@
-"""NormalizeImage: (img * scale - mean) / std as float32."""
+"""NormalizeImage: (img * scale - mean) / std as float32.
+
+An 8-bit image has only 256 values per channel, so its result is read from a table of the 256
+results per channel (``cv2.LUT``), computed once with the same float32 operations: the same bits
+as the arithmetic, several times faster than a multiply-add broadcast over a 3-wide last axis."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from ppocr.errors import ConfigError
@@ -30,8 +35,18 @@ class NormalizeImage:
         # one multiply-add instead of three passes: img * (s/std) - mean/std
         self.mul = (s / std_arr).astype(np.float32)
         self.add = (-np.array(mean, dtype=np.float32).reshape(shape) / std_arr).astype(np.float32)
+        # uint8 HWC with 3 channels: results per value and channel, (1, 256, 3) as cv2.LUT takes it
+        self.table = None
+        if order == "hwc":
+            values = np.arange(256, dtype=np.float32).reshape(256, 1, 1)
+            self.table = np.ascontiguousarray((values * self.mul + self.add).reshape(1, 256, 3))
 
     def __call__(self, data: dict) -> dict:
-        img = np.asarray(data["image"], dtype=np.float32)
+        img = data["image"]
+        if (self.table is not None and isinstance(img, np.ndarray) and img.dtype == np.uint8
+                and img.ndim == 3 and img.shape[2] == 3 and img.size):
+            data["image"] = cv2.LUT(np.ascontiguousarray(img), self.table)
+            return data
+        img = np.asarray(img, dtype=np.float32)
         data["image"] = img * self.mul + self.add
         return data

@@ -19,7 +19,13 @@ import numpy as np
 def mls_affine_map(src_pts: np.ndarray, dst_pts: np.ndarray, h: int, w: int,
                    grid_step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """remap() maps (float32 HxW) sending each output pixel to its source position, so that
-    ``dst_pts`` in the output show what ``src_pts`` showed in the input."""
+    ``dst_pts`` in the output show what ``src_pts`` showed in the input.
+
+    Per grid point v (M of them) and control point k (K), with weights w = 1 / |p_k - v|^2:
+    p*, q* the weighted centroids, A = sum_k w p^ p^T, B = sum_k w p^ q^T (p^ = p - p*), and the
+    source of v is (v - p*) A^-1 B + q*. The sums over k run in (K, M) arrays, accumulated in k
+    order, which are the same float64 operations in the same order as the per-point einsum form
+    (tests/data/test_transform_equality.py keeps that form and checks the maps bit for bit)."""
     p = np.asarray(dst_pts, dtype=np.float64)  # deformation is evaluated in output space
     q = np.asarray(src_pts, dtype=np.float64)
     step = grid_step or max(1, min(h, w) // 12)
@@ -27,24 +33,33 @@ def mls_affine_map(src_pts: np.ndarray, dst_pts: np.ndarray, h: int, w: int,
     # coarse field then lands exactly on every pixel (replicated at the outer half cells)
     gy = (np.arange(-(-h // step)) + 0.5) * step - 0.5
     gx = (np.arange(-(-w // step)) + 0.5) * step - 0.5
-    v = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)  # (M, 2) as (x, y)
-    d2 = ((p[None] - v[:, None]) ** 2).sum(-1)  # (M, K)
-    wts = 1.0 / np.maximum(d2, 1e-8)
+    vx, vy = np.tile(gx, len(gy)), np.repeat(gy, len(gx))  # (M,), row by row
+    dx, dy = p[:, 0:1] - vx, p[:, 1:2] - vy  # (K, M)
+    wts = np.ascontiguousarray((1.0 / np.maximum(dx * dx + dy * dy, 1e-8)).T)  # (M, K)
     wsum = wts.sum(1, keepdims=True)
     p_star = wts @ p / wsum
     q_star = wts @ q / wsum
-    p_hat = p[None] - p_star[:, None]  # (M, K, 2)
-    q_hat = q[None] - q_star[:, None]
-    a = np.einsum("mk,mki,mkj->mij", wts, p_hat, p_hat) + np.eye(2) * 1e-8
-    b = np.einsum("mk,mki,mkj->mij", wts, p_hat, q_hat)
+    ph0, ph1 = p[:, 0:1] - p_star[:, 0], p[:, 1:2] - p_star[:, 1]  # (K, M)
+    qh0, qh1 = q[:, 0:1] - q_star[:, 0], q[:, 1:2] - q_star[:, 1]
+    w0, w1 = wts.T * ph0, wts.T * ph1
+    a = np.empty((len(vx), 2, 2))
+    b = np.empty((len(vx), 2, 2))
+    a[:, 0, 0] = (w0 * ph0).sum(0) + 1e-8  # a small ridge keeps A invertible
+    a[:, 0, 1] = (w0 * ph1).sum(0) + 0.0  # + 0.0 as adding the ridge's zeros (-0.0 -> 0.0)
+    a[:, 1, 0] = (w1 * ph0).sum(0) + 0.0
+    a[:, 1, 1] = (w1 * ph1).sum(0) + 1e-8
+    b[:, 0, 0], b[:, 0, 1] = (w0 * qh0).sum(0), (w0 * qh1).sum(0)
+    b[:, 1, 0], b[:, 1, 1] = (w1 * qh0).sum(0), (w1 * qh1).sum(0)
     m = np.linalg.solve(a, b)  # (M, 2, 2)
-    f = np.einsum("mi,mij->mj", v - p_star, m) + q_star
-    disp = (f - v).reshape(len(gy), len(gx), 2).astype(np.float32)
+    ex, ey = vx - p_star[:, 0], vy - p_star[:, 1]
+    disp = np.empty((len(vx), 2), dtype=np.float32)
+    disp[:, 0] = ex * m[:, 0, 0] + ey * m[:, 1, 0] + q_star[:, 0] - vx
+    disp[:, 1] = ex * m[:, 0, 1] + ey * m[:, 1, 1] + q_star[:, 1] - vy
+    disp = disp.reshape(len(gy), len(gx), 2)
     if step > 1:  # the field is smooth: interpolate it to every pixel
         disp = cv2.resize(disp, (len(gx) * step, len(gy) * step), interpolation=cv2.INTER_LINEAR)
         disp = disp[:h, :w]
-    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-    return xs + disp[..., 0], ys + disp[..., 1]
+    return np.arange(w, dtype=np.float32) + disp[..., 0], np.arange(h, dtype=np.float32)[:, None] + disp[..., 1]
 
 
 def warp_points(img: np.ndarray, src_pts, dst_pts) -> np.ndarray:
