@@ -110,3 +110,19 @@ def test_to_tensors_shares_nothing_but_values():
     del batch, got  # the tensor holds its array
     np.zeros((64, 1024), np.float32).fill(7)
     assert np.array_equal(image.numpy(), kept)
+
+
+@pytest.mark.parametrize("shape", [(7, 5, 3), (1, 1, 3), (33, 17, 3)])
+def test_normalize_before_to_chw_writes_planes_with_same_values(shape):
+    from ppocr.data.transforms.base import build_transforms
+
+    chain = build_transforms([{"NormalizeImage": {"scale": "1./255.", "order": "hwc"}}, {"ToCHWImage": None}], "t")
+    norm = chain.ops[0]
+    assert norm.planar
+    img = np.random.default_rng(3).integers(0, 256, shape, dtype=np.uint8)
+    want = np.ascontiguousarray((img.astype(np.float32) * norm.mul + norm.add).transpose(2, 0, 1))
+    got = chain({"image": img})["image"]
+    assert got.flags.c_contiguous and got.shape == want.shape and got.dtype == want.dtype
+    assert np.array_equal(bits(got), bits(want))
+    alone = build_transforms([{"NormalizeImage": {"scale": "1./255."}}], "t")
+    assert not alone.ops[0].planar and alone({"image": img})["image"].flags.c_contiguous

@@ -21,6 +21,9 @@ A transform class describes itself to export and inference (which never match tr
 - ``inference_params``: arguments an inference tool may set (DetResizeForTest's limit), see
   :func:`with_inference_params`.
 - an instance's ``collate_fn``: the loader collate its output needs (None: the default).
+- ``followed_by(next_op)``: told by :class:`Compose` which transform comes next, so that it may
+  lay out its output for it (NormalizeImage before ToCHWImage writes channel planes); the values
+  must stay the same whatever it is told.
 """
 
 from __future__ import annotations
@@ -53,6 +56,10 @@ class Compose:
 
     def __init__(self, ops: list[Callable]):
         self.ops = ops
+        for op, nxt in zip(ops, ops[1:]):  # a transform may lay out its output for the next one
+            followed_by = getattr(op, "followed_by", None)
+            if callable(followed_by):
+                followed_by(nxt)
 
     def __call__(self, data: dict, start: int = 0, stop: int | None = None) -> dict | None:
         for op in self.ops[start:stop]:

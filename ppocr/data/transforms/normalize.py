@@ -40,12 +40,25 @@ class NormalizeImage:
         if order == "hwc":
             values = np.arange(256, dtype=np.float32).reshape(256, 1, 1)
             self.table = np.ascontiguousarray((values * self.mul + self.add).reshape(1, 256, 3))
+            self.planes = [np.ascontiguousarray(self.table[:, :, c]) for c in range(3)]
+        self.planar = False  # write (3, H, W) planes and hand on their HWC view (see followed_by)
+
+    def followed_by(self, op) -> None:
+        """Before ToCHWImage: the result is an HWC *view* of channel planes, so that ToCHWImage's
+        transpose is already contiguous (one 4-byte-per-value copy less); the values are the same."""
+        self.planar = type(op).__name__ == "ToCHWImage"
 
     def __call__(self, data: dict) -> dict:
         img = data["image"]
         if (self.table is not None and isinstance(img, np.ndarray) and img.dtype == np.uint8
                 and img.ndim == 3 and img.shape[2] == 3 and img.size):
-            data["image"] = cv2.LUT(np.ascontiguousarray(img), self.table)
+            if self.planar:
+                out = np.empty((3,) + img.shape[:2], dtype=np.float32)
+                for c, plane in enumerate(cv2.split(img)):
+                    cv2.LUT(plane, self.planes[c], dst=out[c])
+                data["image"] = out.transpose(1, 2, 0)
+            else:
+                data["image"] = cv2.LUT(np.ascontiguousarray(img), self.table)
             return data
         img = np.asarray(img, dtype=np.float32)
         data["image"] = img * self.mul + self.add
