@@ -126,6 +126,8 @@ class MakeBorderMap:
         for poly, ignore in zip(polys, tags):
             if not ignore:
                 draw_border(poly, canvas, mask, self.shrink_ratio)
-        data["threshold_map"] = canvas * (self.thresh_max - self.thresh_min) + self.thresh_min
+        canvas *= self.thresh_max - self.thresh_min  # in place: the same float32 operations
+        canvas += self.thresh_min
+        data["threshold_map"] = canvas
         data["threshold_mask"] = mask
         return data
