@@ -80,6 +80,12 @@ class Settings:
     # BatchNorm layers (true: all; or glob patterns of layer names) that keep their statistics and
     # scale/shift fixed while the rest trains: fine-tuning on small data
     freeze_norm: bool | list[str] = False
+    # sub-layers (true: every backbone; or glob patterns of sub-layer names) whose parameters and
+    # BatchNorm statistics stay fixed; their backward is skipped (faster CPU fine-tuning, opt-in)
+    freeze_backbone: bool | list[str] = False
+    # compile the training forward + loss with paddle.jit.to_static (faster on CPU; equal to dygraph
+    # up to float summation order, so opt-in)
+    to_static: bool = False
 
     @property
     def eval_start_every(self) -> tuple[int, int]:

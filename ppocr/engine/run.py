@@ -17,6 +17,7 @@ from ppocr.engine.builder import Session, resolve_weights
 from ppocr.engine.checkpoint import load_optimizer, load_weights, read_state, resolve_checkpoint_dir
 from ppocr.engine.distributed import DistEnv, init_distributed, unwrap, wrap_model
 from ppocr.engine.evaluator import evaluate
+from ppocr.engine.fast_options import build_forward
 from ppocr.engine.hooks.checkpointing import CheckpointHook
 from ppocr.engine.hooks.data_health import DataHealthHook
 from ppocr.engine.hooks.evaluation import EvalHook
@@ -25,6 +26,7 @@ from ppocr.engine.hooks.summary import SummaryHook
 from ppocr.engine.rank_guard import start_guard
 from ppocr.engine.trainer import Schedule, Trainer, Training, TrainState
 from ppocr.errors import ConfigError
+from ppocr.modeling.freeze_layers import freeze_layers, layer_patterns
 from ppocr.modeling.freeze_norm import freeze_norm, norm_patterns
 from ppocr.optimizer import build_optimizer
 from ppocr.utils.logging import get_logger
@@ -127,6 +129,9 @@ def _train(cfg: Config, env: DistEnv) -> TrainState:
     if fine_tune:
         load_weights(model, g.pretrained_model, g.allow_mismatch,
                      what="Global.pretrained_model")
+    frozen_layers = freeze_layers(model, layer_patterns(g.freeze_backbone))  # before the optimizer
+    if frozen_layers:
+        log.info(f"Global.freeze_backbone: {', '.join(frozen_layers)} fixed (no backward through them)")
     frozen = freeze_norm(model, norm_patterns(g.freeze_norm))  # before the optimizer
     if frozen:
         log.info(f"Global.freeze_norm: {len(frozen)} BatchNorm layers keep their statistics and "
@@ -198,7 +203,10 @@ def _train(cfg: Config, env: DistEnv) -> TrainState:
     if env.is_main:
         hooks.append(SummaryHook(recorder, out_dir, cfg.path, eval_hook))  # last: after the final save
 
-    trainer = Trainer(Training(ddp_model, optimizer, lr_scheduler, loss_fn, amp), train_data,
+    if g.to_static and amp is not None:
+        log.warning("Global.to_static is ignored with AMP on: the AMP step runs in dygraph")
+    forward = build_forward(ddp_model, loss_fn, g.to_static and amp is None)  # opt-in speed options
+    trainer = Trainer(Training(ddp_model, optimizer, lr_scheduler, loss_fn, amp, forward), train_data,
                       Schedule(total_steps, steps_per_epoch, epoch_num), state, hooks)
     log.info(f"training {type(unwrap(model)).__name__} ({cfg['Architecture'].get('algorithm', '')}): "
              f"{len(train_data.dataset)} samples, {steps_per_epoch} steps/epoch, {total_steps} steps, "

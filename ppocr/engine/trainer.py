@@ -69,6 +69,7 @@ class Training:
     lr_scheduler: Any
     loss_fn: Any
     amp: Any = None  # ppocr.engine.amp.Amp or None
+    forward: Any = None  # batch -> (outputs, losses) replacing model + loss (Global.to_static)
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Trainer:
         self.optimizer = training.optimizer
         self.lr_scheduler = training.lr_scheduler
         self.amp = training.amp
+        self.forward = training.forward
         self.data = data                  # ppocr.data.loader.Data for Train (None: run_step only)
         self.total_steps = schedule.total_steps
         self.steps_per_epoch = schedule.steps_per_epoch
@@ -149,6 +151,10 @@ class Trainer:
                 outputs = self.model(batch)
                 losses = self.loss_fn(outputs, batch)
             self.amp.backward_and_step(losses["loss"], self.optimizer)
+        elif self.forward is not None:  # opt-in (ppocr.engine.fast_options)
+            outputs, losses = self.forward(batch)
+            losses["loss"].backward()
+            self.optimizer.step()
         else:
             outputs = self.model(batch)
             losses = self.loss_fn(outputs, batch)

@@ -1,0 +1,30 @@
+"""Opt-in speed options for CPU fine-tuning (docs/training.md, "Faster CPU fine-tuning").
+
+``Global.to_static: true`` compiles the training forward and loss with ``paddle.jit.to_static``
+(whole graph, Paddle's AST translation): the backward and the optimizer step stay in dygraph, so
+checkpoints, LR schedules and hooks see the same parameters. The results equal dygraph's up to
+float summation order, not bitwise, so it is off by default (the trajectory replays run dygraph).
+Evaluation keeps the dygraph model. Each new input shape (e.g. a smaller last batch) is traced
+once more and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import paddle
+
+from ppocr.utils.logging import get_logger
+
+
+def build_forward(model, loss_fn, to_static: bool) -> Callable | None:
+    """``batch -> (outputs, losses)`` for the trainer, or None for the plain dygraph calls."""
+    if not to_static:
+        return None
+
+    def forward_and_loss(batch: dict):
+        outputs = model(batch)
+        return outputs, loss_fn(outputs, batch)
+
+    get_logger().info("Global.to_static: training forward and loss compiled with paddle.jit.to_static")
+    return paddle.jit.to_static(forward_and_loss, full_graph=True)
