@@ -175,6 +175,7 @@ def _train(cfg: Config, env: DistEnv) -> TrainState:
         cfg.dump(os.path.join(out_dir, "config.yml"))
     recorder = Recorder(_sinks(g, out_dir) if env.is_main else [])
 
+    skip_unread_sub_models(session)
     hooks: list = [DataHealthHook(g.max_bad_sample_ratio, "Train.dataset")]
     # logging first, so a step's line comes before its evaluation
     train_metric = None
@@ -214,6 +215,14 @@ def _train(cfg: Config, env: DistEnv) -> TrainState:
     return trainer.train()
 
 
+def skip_unread_sub_models(session: Session) -> None:
+    """A distillation model evaluates (and reads the training metric) with only the sub-models its
+    post-process reads: the results are the same, without e.g. a frozen teacher's forward."""
+    names = getattr(session.postprocess(), "model_names", None) if session.cfg.get("PostProcess") else None
+    if names is not None and hasattr(session.model, "evaluate_only"):
+        session.model.evaluate_only(names)
+
+
 def _sinks(g: Settings, out_dir: str) -> list:
     sinks = [ConsoleSink(), JsonlSink(os.path.join(out_dir, "log.jsonl"))]
     if g.use_visualdl:
@@ -228,6 +237,7 @@ def evaluate_config(cfg: Config, weights: str | None = None) -> dict:
     session = Session(cfg, env.rank, env.world_size)
     path, what = resolve_weights(cfg, weights)
     load_weights(session.model, path, what=what)
+    skip_unread_sub_models(session)
     data = session.data("Eval")
     metrics = evaluate(wrap_model(session.model, env), data.loader, session.postprocess(),
                        session.metric(), env)

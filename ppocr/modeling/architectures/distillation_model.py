@@ -4,6 +4,11 @@ Each sub-model is a :class:`BaseModel` with two extra keys: ``pretrained`` (weig
 :func:`ppocr.engine.builder.build_model`, loads right after building, strictly) and ``freeze_params``
 (no gradients; run under ``no_grad``). Parameters are
 named ``<Sub>.backbone...`` as in PaddleOCR. ``forward`` returns ``{name: sub-model outputs}``.
+
+In eval mode it runs every sub-model unless :meth:`DistillationModel.evaluate_only` named the ones
+evaluation reads (training runs them all): a CML run's evaluation reads only the Student, and the
+frozen ResNet50 teacher's forward on a full-size eval image (LK-PAN's 9x9 convolutions) was its
+peak memory, +3 GB over training's.
 """
 
 from __future__ import annotations
@@ -46,6 +51,19 @@ class DistillationModel(nn.Layer):
         if student not in self.names:
             raise ConfigError(f"{where}.student: '{student}' is not one of {self.names}")
         self.student_name = student
+        self.eval_names: list[str] = list(self.names)  # run in eval mode (see evaluate_only)
+
+    def evaluate_only(self, names) -> None:
+        """Run only ``names`` (in this model's order) in eval mode; None: all of them again. The
+        post-process and metric must not read the others (``ppocr.engine.run`` passes the names
+        a Distillation* post-process reads)."""
+        if names is None:
+            self.eval_names = list(self.names)
+            return
+        unknown = [n for n in names if n not in self.names]
+        if unknown:
+            raise ConfigError(f"PostProcess.model_name: no sub-model {unknown} (has {self.names})")
+        self.eval_names = [n for n in self.names if n in names]
 
     @property
     def student(self) -> BaseModel:
@@ -57,7 +75,7 @@ class DistillationModel(nn.Layer):
 
     def forward(self, batch: dict) -> dict:
         out = {}
-        for name in self.names:
+        for name in (self.names if self.training else self.eval_names):
             model = getattr(self, name)
             if name in self.frozen:
                 with paddle.no_grad():
