@@ -83,7 +83,7 @@ class Settings:
     # sub-layers (true: every backbone; or glob patterns of sub-layer names) whose parameters and
     # BatchNorm statistics stay fixed; their backward is skipped (faster CPU fine-tuning, opt-in)
     freeze_backbone: bool | list[str] = False
-    # compile the training forward + loss with paddle.jit.to_static (faster on CPU; equal to dygraph
+    # compile the training forward with paddle.jit.to_static (faster on CPU; equal to dygraph
     # up to float summation order, so opt-in)
     to_static: bool = False
 

@@ -1,11 +1,12 @@
 """Opt-in speed options for CPU fine-tuning (docs/training.md, "Faster CPU fine-tuning").
 
-``Global.to_static: true`` compiles the training forward and loss with ``paddle.jit.to_static``
-(whole graph, Paddle's AST translation): the backward and the optimizer step stay in dygraph, so
+``Global.to_static: true`` compiles the model's training forward with ``paddle.jit.to_static``
+(whole graph, Paddle's AST translation) and runs the loss, the backward and the optimizer step in
+dygraph: losses with data-dependent sizes (DB's hard-negative mining) need no change, and
 checkpoints, LR schedules and hooks see the same parameters. The results equal dygraph's up to
 float summation order, not bitwise, so it is off by default (the trajectory replays run dygraph).
-Evaluation keeps the dygraph model. Each new input shape (e.g. a smaller last batch) is traced
-once more and cached.
+Evaluation keeps the dygraph model. Each new input shape (e.g. a smaller last batch) is traced once
+more and cached.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ def build_forward(model, loss_fn, to_static: bool) -> Callable | None:
     if not to_static:
         return None
 
+    def train_forward(batch: dict):
+        return model(batch)
+
+    compiled = paddle.jit.to_static(train_forward, full_graph=True)
+
     def forward_and_loss(batch: dict):
-        outputs = model(batch)
+        outputs = compiled(batch)
         return outputs, loss_fn(outputs, batch)
 
-    get_logger().info("Global.to_static: training forward and loss compiled with paddle.jit.to_static")
-    return paddle.jit.to_static(forward_and_loss, full_graph=True)
+    get_logger().info("Global.to_static: training forward compiled with paddle.jit.to_static")
+    return forward_and_loss
