@@ -3,6 +3,7 @@
 # on the peer harness (../shared/bench/peer: same data, batch, crop and step timing as pair.sh).
 #   WORK_DIR=/work/scratch/peer bash bench/fast_options.sh PAIR REPS [KEY=VALUE ...]
 #   e.g. bash bench/fast_options.sh rec 3 Global.to_static=true
+# ALSO="KEY=VALUE ..." adds a second option set (runs named opt2) to each repetition.
 # PAIR: det_student or rec. Each repetition runs peer, ours (plain) and ours + the options; the last
 # line is JSON: median s/iter of each and the ratios peer/ours (> 1: ours faster).
 set -euo pipefail
@@ -42,11 +43,13 @@ for r in $(seq 1 "$REPS"); do
   run_one "${TAG}_${PAIR}_peer_$r" peer
   run_one "${TAG}_${PAIR}_ours_$r" ours
   run_one "${TAG}_${PAIR}_opt_$r" ours "${OPTS[@]}"
+  # shellcheck disable=SC2086
+  if [ -n "${ALSO:-}" ]; then run_one "${TAG}_${PAIR}_opt2_$r" ours ${ALSO}; fi
 done
 uptime
-"$OPY" - "$RUNS" "${TAG}_${PAIR}" "$REPS" "${OPTS[*]}" <<'PY'
+"$OPY" - "$RUNS" "${TAG}_${PAIR}" "$REPS" "${OPTS[*]}" "${ALSO:-}" <<'PY'
 import json, re, statistics, sys
-runs, prefix, reps, opts = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+runs, prefix, reps, opts, also = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 step = re.compile(r"global_step: (\d+),.*?avg_batch_cost: ")
 def s_per_iter(name, skip=3):  # as the harness's stamp.py: (t[last] - t[step 3]) / (last - 3)
     pts = {}
@@ -57,14 +60,16 @@ def s_per_iter(name, skip=3):  # as the harness's stamp.py: (t[last] - t[step 3]
     last = max(pts) if pts else 0
     return (pts[last] - pts[skip]) / (last - skip) if last > skip and skip in pts else None
 res = {}
-for sysname in ("peer", "ours", "opt"):
+for sysname in ("peer", "ours", "opt") + (("opt2",) if also else ()):
     vals = [v for v in (s_per_iter(f"{prefix}_{sysname}_{r}") for r in range(1, reps + 1)) if v]
     res[sysname] = [round(v, 3) for v in vals]
 med = {k: statistics.median(v) if v else None for k, v in res.items()}
-out = {"bench": "fast_options", "pair": prefix, "options": opts, "runs": res,
+out = {"bench": "fast_options", "pair": prefix, "options": opts, "options2": also, "runs": res,
        "median_s_per_iter": {k: v and round(v, 3) for k, v in med.items()}}
 if med["peer"] and med["ours"] and med["opt"]:
     out["peer_over_ours"] = round(med["peer"] / med["ours"], 3)
     out["peer_over_ours_with_options"] = round(med["peer"] / med["opt"], 3)
+    if med.get("opt2"):
+        out["peer_over_ours_with_options2"] = round(med["peer"] / med["opt2"], 3)
 print(json.dumps(out))
 PY
