@@ -102,8 +102,7 @@ class Trainer:
         self.state = state
         self.last_losses: dict[str, float] = {}  # each loss entry as a number (a vector's mean)
         self.last_loss_terms: dict = {}          # the loss dict as the loss returned it
-        self.last_outputs = None
-        self.last_batch = None
+        self.last_batch = None  # (the outputs are not kept: they would live through the next forward)
         self.batch_size = 0
         self.reader_cost = 0.0
         self.batch_cost = 0.0
@@ -170,7 +169,7 @@ class Trainer:
         # a per-image loss vector (PaddleOCR's detection DML) is logged as its mean, as PaddleOCR does
         self.last_losses = {k: float(v.mean()) for k, v in losses.items() if hasattr(v, "shape")}
         self.last_loss_terms = losses
-        self.last_outputs, self.last_batch = outputs, batch
+        self.last_batch = batch
 
     @property
     def lr(self) -> float:
