@@ -16,15 +16,20 @@ from ppocr.errors import ConfigError, DataError
 from ppocr.registry import did_you_mean
 
 
-def collate(samples: list[dict]) -> dict:
-    """Stack arrays of equal shape and numbers; keep anything else (polygons, paths) as a list."""
+def collate(samples: list[dict], empty=None) -> dict:
+    """Stack arrays of equal shape and numbers; keep anything else (polygons, paths) as a list.
+    ``empty(shape, dtype)`` (np.empty's form) gives the stacked arrays' memory, e.g. shared
+    memory in a loader worker (:mod:`ppocr.data.shm_workers`)."""
     batch = {}
     for key in samples[0]:
         values = [s[key] for s in samples]
         first = values[0]
         if isinstance(first, np.ndarray) and all(
                 isinstance(v, np.ndarray) and v.shape == first.shape for v in values):
-            batch[key] = np.stack(values)
+            if empty is not None and all(v.dtype == first.dtype for v in values):
+                batch[key] = np.stack(values, out=empty((len(values),) + first.shape, first.dtype))
+            else:
+                batch[key] = np.stack(values)
         elif isinstance(first, (numbers.Number, np.generic)) and not isinstance(first, bool) \
                 and not key.startswith("_"):
             batch[key] = np.asarray(values)
@@ -33,11 +38,11 @@ def collate(samples: list[dict]) -> dict:
     return batch
 
 
-def ssl_rotate_collate(samples: list[dict]) -> dict:
+def ssl_rotate_collate(samples: list[dict], empty=None) -> dict:
     """Concatenate samples of ``k`` images each (``image`` [k, C, H, W], ``label`` [k]) into one
     batch of ``k * N``. Other arrays with ``k`` rows are concatenated too; per-sample values (paths)
     are repeated ``k`` times so they stay aligned with the rows; bookkeeping keys (``_bad``) are
-    kept one per sample."""
+    kept one per sample. (``empty`` is accepted and not used: the arrays are concatenated.)"""
     first = samples[0].get("image")
     if not isinstance(first, np.ndarray) or first.ndim != 4:
         raise DataError(f"collate_fn SSLRotateCollate: expected each sample's image as [k, C, H, W] "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ppocr.data import shm_workers
 from ppocr.data.collate import get_collate
 from ppocr.data.datasets.base import REASON_KEY
 from ppocr.data.sampler import EpochBatchSampler
@@ -106,6 +107,8 @@ def build_data(cfg: dict, mode: str, rank: int = 0, world_size: int = 1, provide
     collate = collate_name(opts, dataset.transforms, mode)
     if workers == 0:
         loader = MainThreadLoader(dataset, sampler, get_collate(collate))
+    elif opts["use_shared_memory"] and shm_workers.available():
+        loader = SharedMemoryLoader(dataset, sampler, get_collate(collate), workers)
     else:
         loader = WorkerLoader(sampler, dataset.where, paddle.io.DataLoader(
             GuardedDataset(dataset), batch_sampler=sampler, collate_fn=GuardedCollate(get_collate(collate)),
@@ -160,6 +163,20 @@ class MainThreadLoader(TalliedLoader):
     def _batches(self):
         for keys in self.batch_sampler:
             yield to_tensors(self.collate_fn([self.dataset[k] for k in keys]))
+
+
+class SharedMemoryLoader(MainThreadLoader):
+    """``num_workers`` > 0 with ``use_shared_memory`` (the default, where /dev/shm exists): forked
+    workers stack each batch into shared memory and the main process wraps it without a copy
+    (:mod:`ppocr.data.shm_workers`); the batches equal the main-thread loader's."""
+
+    def __init__(self, dataset, batch_sampler, collate_fn, num_workers: int):
+        super().__init__(dataset, batch_sampler, collate_fn)
+        self.workers = shm_workers.SharedMemoryWorkers(dataset, batch_sampler, collate_fn, num_workers)
+
+    def _batches(self):
+        for batch in self.workers:
+            yield to_tensors(batch)
 
 
 class EpochTally:
