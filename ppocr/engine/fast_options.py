@@ -23,13 +23,17 @@ def build_forward(model, loss_fn, to_static: bool) -> Callable | None:
     if not to_static:
         return None
 
+    # the compiled function is traced again for every new input shape: give it only the image
+    # unless a head reads the batch (SAR's labels, padded to one length), not e.g. DB's polygons
+    needs_batch = any(getattr(layer, "wants_batch", False) for layer in model.sublayers())
+
     def train_forward(batch: dict):
         return model(batch)
 
     compiled = paddle.jit.to_static(train_forward, full_graph=True)
 
     def forward_and_loss(batch: dict):
-        outputs = compiled(batch)
+        outputs = compiled(batch if needs_batch else {"image": batch["image"]})
         return outputs, loss_fn(outputs, batch)
 
     get_logger().info("Global.to_static: training forward compiled with paddle.jit.to_static")
