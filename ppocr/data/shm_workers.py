@@ -68,8 +68,13 @@ class SlotAllocator:
             path = f"{self.prefix}{next(self.names)}"
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                os.ftruncate(fd, size)
+                # reserve the pages now: a full /dev/shm (64 MB in a default docker container) is
+                # then an OSError here, and the array travels pickled, not a SIGBUS on writing
+                os.posix_fallocate(fd, 0, size)
                 buf = mmap.mmap(fd, size, flags=mmap.MAP_SHARED | POPULATE)
+            except OSError:
+                os.unlink(path)
+                return np.empty(shape, dtype)
             finally:
                 os.close(fd)
             self.files[key] = (path, size, buf)
@@ -224,7 +229,7 @@ class SharedMemoryWorkers:
             except queue.Empty:
                 if not proc.is_alive():
                     raise DataError(f"a data loader worker exited unexpectedly (exit code {proc.exitcode}); "
-                                    f"out of memory? try fewer Train.loader.num_workers") from None
+                                    f"out of memory? try fewer Train.loader.num_workers, or use_shared_memory: false") from None
 
 
 def _shutdown(procs, jobs, results, prefix: str) -> None:

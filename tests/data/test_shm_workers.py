@@ -73,3 +73,17 @@ def test_worker_data_error_is_raised_as_itself():
     with pytest.raises(DataError, match="sample 6 is broken"):
         list(shm_workers.SharedMemoryWorkers(ds, sampler, collate, 2))
     assert leftovers() == []
+
+
+def test_full_shared_memory_falls_back_to_pickled_arrays(monkeypatch):
+    """posix_fallocate failing (a full /dev/shm) sends the arrays pickled: same batches, no files."""
+    def full(fd, offset, size):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shm_workers.os, "posix_fallocate", full)
+    ds = Toy(8)
+    sampler = EpochBatchSampler(len(ds), 4, False, False, seed=0, pad=False)
+    got = list(shm_workers.SharedMemoryWorkers(ds, sampler, collate, 1))
+    want = [collate([ds[k] for k in keys]) for keys in sampler]
+    assert all(np.array_equal(g["image"], w["image"]) for g, w in zip(got, want)) and len(got) == 2
+    assert leftovers() == []
