@@ -23,8 +23,9 @@ def build_forward(model, loss_fn, to_static: bool) -> Callable | None:
     if not to_static:
         return None
 
-    # the compiled function is traced again for every new input shape: give it only the image
-    # unless a head reads the batch (SAR's labels, padded to one length), not e.g. DB's polygons
+    # the compiled function is traced for the shapes of all its inputs: give it only the image
+    # unless a head reads the batch (SAR's labels, padded to one length), so label maps and other
+    # entries the model never reads neither enter the program nor cause a new trace
     needs_batch = any(getattr(layer, "wants_batch", False) for layer in model.sublayers())
 
     def train_forward(batch: dict):
