@@ -3,6 +3,7 @@ multi-node tests: the checkpoint's global step counted the old world's steps, so
 said 'nothing to train' and 2 -> 1 ran past epoch_num)."""
 
 import pytest
+
 from ppocr.engine.run import rescale_position
 from ppocr.engine.trainer import TrainState
 
