@@ -1,5 +1,6 @@
-"""End-to-end latency of the OCR system per image: Paddle Inference (oneDNN on and off) beside
-onnxruntime running the released ONNX models, with the same pre- and post-processing.
+"""End-to-end latency of the OCR system per image: the released checkpoints (dygraph), Paddle
+Inference exports (oneDNN on and off) and onnxruntime running the released ONNX models, with the
+same pre- and post-processing.
 
   python bench/infer_latency.py [--images DIR] [--warmup 2] [--rounds 2] [--cpu_threads N]
                                 [--use_angle_cls false] [--export_dir DIR]
@@ -12,8 +13,9 @@ pages where that is absent. Each image is decoded once; a measurement is one Tex
 cls -> rec with PaddleOCR's defaults, direction classifier on unless --use_angle_cls false). The
 runtimes take turns image by image, so load from other processes falls on all of them alike. The
 first --warmup images of the first round are not counted. Prints a table and one JSON line; the
-runtime `tools/infer.py system` uses by default (read from its flags' defaults) is marked "default":
-true (and * in the table). The 1-minute load average before and after is printed with the figures:
+runtime `tools/infer.py system` uses without any model flag (the released checkpoints) is marked
+"default": true (* in the table), the one it uses for exports given with --*_model_dir
+"default_for_exports": true (+). The 1-minute load average before and after is printed with the figures:
 taken on a busy machine (load >= 1) they are indicative only.
 """
 
@@ -71,8 +73,10 @@ def export_release(out_dir: str) -> dict:
     return dirs
 
 
-def default_runtime() -> str:
-    """The runtime of `tools/infer.py system` without runtime flags, from its parser's defaults."""
+def default_runtime() -> tuple[str, str]:
+    """(the runtime of `tools/infer.py system` without any flag, the one it uses for exports given
+    with --{det,rec,cls}_model_dir), from its parser's defaults and how load_stage loads a stage
+    without a model flag (the released checkpoint, in dygraph)."""
     from ppocr.tools.infer import add_system_args
 
     parser = argparse.ArgumentParser()
@@ -81,9 +85,9 @@ def default_runtime() -> str:
     use_onnx = getattr(defaults, "use_onnx", False)
     if use_onnx is None:  # chosen automatically: onnxruntime where it is installed
         use_onnx = importlib.util.find_spec("onnxruntime") is not None
-    if use_onnx:
-        return "onnxruntime"
-    return "paddle+onednn" if defaults.use_mkldnn else "paddle"
+    exports = "onnxruntime" if use_onnx else ("paddle+onednn" if defaults.use_mkldnn else "paddle")
+    no_flags = exports if getattr(defaults, "det_model_dir", None) else "checkpoint"
+    return no_flags, exports
 
 
 def build_systems(dirs: dict, params, cpu_threads: int) -> dict:
@@ -92,7 +96,8 @@ def build_systems(dirs: dict, params, cpu_threads: int) -> dict:
     from ppocr.pretrained import fetch
 
     kinds = ("det", "rec", "cls") if params.use_angle_cls else ("det", "rec")
-    systems = {}
+    systems = {"checkpoint": TextSystem(*(load_stage(k) if k in kinds else None for k in ("det", "rec", "cls")),
+                                        params)}  # no model flag: the released checkpoints, in dygraph
     for name, mkldnn in (("paddle+onednn", True), ("paddle", False)):
         stages = {k: load_stage(k, dirs[k], use_mkldnn=mkldnn, use_gpu=False, cpu_threads=cpu_threads)
                   for k in kinds}
@@ -119,7 +124,7 @@ def main() -> None:
 
     from ppocr.inference.params import SystemParams
 
-    default = default_runtime()
+    default, for_exports = default_runtime()
     with tempfile.TemporaryDirectory() as tmp:
         folder, images = load_images(args.images, tmp)
         dirs = export_release(args.export_dir or os.path.join(tmp, "exports"))
@@ -155,18 +160,20 @@ def main() -> None:
                    "runtimes": {}}
         busy = " (busy machine: indicative only)" if max(load_start, load_end) >= 1 else ""
         print(f"{len(images)} images from {folder}; {n} timed calls per runtime (ms per image); "
-              f"1-min load {load_start:.2f} at start, {load_end:.2f} at end{busy}; * = the default")
+              f"1-min load {load_start:.2f} at start, {load_end:.2f} at end{busy}; * = the default without model flags, "
+              f"+ = the default for exports (--*_model_dir)")
         print(f"{'runtime':<16}{'mean':>9}{'median':>9}{'det':>8}{'cls':>8}{'rec':>8}{'/ ort':>8}  same texts")
         ort_mean = statistics.mean(times["onnxruntime"])
         for name, ms in times.items():
             same = sum(texts[name][k] == reference[k] for k in reference)
-            row = {"default": name == default, "backends": backends.get(name),
+            row = {"default": name == default, "default_for_exports": name == for_exports,
+                   "backends": backends.get(name),
                    "mean_ms": round(statistics.mean(ms), 1), "median_ms": round(statistics.median(ms), 1),
                    **{f"{k}_ms": round(v / n, 1) for k, v in stages[name].items()},
                    "ratio_to_onnxruntime": round(statistics.mean(ms) / ort_mean, 2),
                    "images_with_same_texts": f"{same}/{len(reference)}"}
             summary["runtimes"][name] = row
-            label = f"{name}{' *' if row['default'] else ''}"
+            label = f"{name}{' *' if row['default'] else ''}{' +' if row['default_for_exports'] else ''}"
             print(f"{label:<16}{row['mean_ms']:>9}{row['median_ms']:>9}{row['det_ms']:>8}{row['cls_ms']:>8}"
                   f"{row['rec_ms']:>8}{row['ratio_to_onnxruntime']:>8}  {row['images_with_same_texts']}")
         print(json.dumps(summary))

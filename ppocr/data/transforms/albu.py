@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+import random
+
 import albumentations as A
 import numpy as np
+from albumentations.core.composition import BaseCompose
+from albumentations.core.transforms_interface import BasicTransform
 
 
 def seeded_call(pipeline: A.Compose, **targets):
     """Call ``pipeline`` after reseeding it from ``numpy.random`` (so results follow the sample)."""
-    pipeline.set_random_seed(int(np.random.randint(0, 2**31 - 1)))
+    reseed(pipeline, int(np.random.randint(0, 2**31 - 1)))
     return pipeline(**targets)
+
+
+def reseed(pipeline: A.Compose, seed: int) -> None:
+    """What ``pipeline.set_random_seed(seed)`` does (every node's numpy Generator and Python Random
+    start from ``seed``), without building two fresh generators per node per sample: the state a
+    seeded pair starts from is computed once and copied into each node's own pair. The first call
+    goes through albumentations, which gives each node its own pair."""
+    nodes = getattr(pipeline, "_ppocr_nodes", None)
+    if nodes is None:
+        pipeline.set_random_seed(seed)
+        pipeline._ppocr_nodes = list(_nodes(pipeline))
+        return
+    state = np.random.default_rng(seed).bit_generator.state
+    py_state = random.Random(seed).getstate()
+    for node in nodes:
+        node.seed = seed
+        node.random_generator.bit_generator.state = state
+        node.py_random.setstate(py_state)
+
+
+def _nodes(compose: BaseCompose):
+    yield compose
+    for t in compose.transforms:
+        if isinstance(t, BaseCompose):
+            yield from _nodes(t)
+        elif isinstance(t, BasicTransform):
+            yield t
