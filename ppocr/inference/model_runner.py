@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ppocr.data.transforms.base import BadSample, with_inference_params
+from ppocr.data.transforms.base import BadSample
 from ppocr.engine.export import deploy_preprocess
 from ppocr.errors import ConfigError, DataError
 from ppocr.inference.boxes import tidy_boxes
@@ -26,7 +26,7 @@ from ppocr.inference.crop_batcher import CropBatcher
 from ppocr.inference.images import read_image
 from ppocr.inference.params import SystemParams
 from ppocr.inference.predictor import Predictor
-from ppocr.postprocess.db_postprocess import DBPostProcess
+from ppocr.inference.system import REC_DICT, db_postprocess, load_stage, pretrained_dir, with_det_resize
 from ppocr.utils.logging import get_logger
 
 
@@ -38,8 +38,7 @@ def deployed(predictor: Predictor) -> Predictor:
     if "EvalPreProcess" in info:
         return predictor
     deploy = deploy_preprocess(info["model_type"], info["PreProcess"])
-    return Predictor({**info, "PreProcess": deploy, "EvalPreProcess": info["PreProcess"]},
-                     predictor.run, predictor.charset, predictor.backend)
+    return predictor.with_info(PreProcess=deploy, EvalPreProcess=info["PreProcess"])
 
 
 def with_eval_transforms(predictor: Predictor) -> Predictor:
@@ -47,8 +46,7 @@ def with_eval_transforms(predictor: Predictor) -> Predictor:
     info = predictor.info
     if "EvalPreProcess" not in info:
         return predictor
-    return Predictor({**info, "PreProcess": info["EvalPreProcess"]}, predictor.run, predictor.charset,
-                     predictor.backend)
+    return predictor.with_info(PreProcess=info["EvalPreProcess"])
 
 
 class ModelRunner:
@@ -75,13 +73,8 @@ class ModelRunner:
         limit = {k: v for k, v in (("limit_side_len", det_limit_side_len), ("limit_type", det_limit_type))
                  if v is not None}
         if kind == "det" and limit:
-            items = with_inference_params(self.predictor.info["PreProcess"], "the det model's PreProcess", **limit)
-            self.predictor = Predictor({**self.predictor.info, "PreProcess": items}, predictor.run,
-                                       predictor.charset, predictor.backend)
-        self.post = DBPostProcess(thresh=p.det_db_thresh, box_thresh=p.det_db_box_thresh,
-                                  max_candidates=p.max_candidates, unclip_ratio=p.det_db_unclip_ratio,
-                                  use_dilation=p.use_dilation, score_mode=p.det_db_score_mode) \
-            if kind == "det" else None
+            self.predictor = with_det_resize(self.predictor, **limit)
+        self.post = db_postprocess(p) if kind == "det" else None
         shape = p.rec_image_shape if kind == "rec" else None
         self.lines = CropBatcher(self.predictor, self.batch_size, shape) if kind in ("rec", "cls") else None
 
@@ -95,8 +88,6 @@ class ModelRunner:
         ``char_dict``: a rec model's dictionary (PaddleOCR's ``rec_char_dict_path``; a bare rec .onnx
         without one decodes with the released dictionary); ``settings``: the constructor's keywords.
         ``kind`` None: the config's model type."""
-        from ppocr.inference.system import REC_DICT, load_stage, pretrained_dir
-
         if kind is None:
             from ppocr.config import load_config
 

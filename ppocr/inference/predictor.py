@@ -38,6 +38,10 @@ class Predictor:
         """``image``: encoded bytes or a decoded BGR array."""
         return self.transforms({"image": image})
 
+    def with_info(self, **changes) -> Predictor:
+        """The same model with ``info`` entries replaced (e.g. another ``PreProcess``)."""
+        return Predictor({**self.info, **changes}, self.run, self.charset, self.backend)
+
     def postprocess_component(self):
         """The PostProcess component described in ``info`` (the training config's)."""
         from ppocr.registry import POSTPROCESS

@@ -111,13 +111,19 @@ def dictionary_for(rec: Predictor, path: str, use_space_char: bool = True):
     return charset
 
 
-def with_det_resize(det: Predictor, params: SystemParams) -> Predictor:
-    """The detector with its resize limit set to the system's (whatever the training config said:
-    PP-OCRv3's det config evaluates at 736 / min, the system runs 960 / max); the transform that
-    takes it declares so (``inference_params``)."""
-    items = with_inference_params(det.info.get("PreProcess"), "the det model's PreProcess",
-                                  limit_side_len=params.det_limit_side_len, limit_type=params.det_limit_type)
-    return Predictor({**det.info, "PreProcess": items}, det.run, det.charset, det.backend)
+def with_det_resize(det: Predictor, **limits) -> Predictor:
+    """The detector with the resize ``limit_side_len`` / ``limit_type`` given (whatever the training
+    config said: PP-OCRv3's det config evaluates at 736 / min, the system runs 960 / max); the
+    transform that takes them declares so (``inference_params``)."""
+    items = with_inference_params(det.info.get("PreProcess"), "the det model's PreProcess", **limits)
+    return det.with_info(PreProcess=items)
+
+
+def db_postprocess(p: SystemParams) -> DBPostProcess:
+    """DB with the system's (PaddleOCR's ``--det_db_*``) settings."""
+    return DBPostProcess(thresh=p.det_db_thresh, box_thresh=p.det_db_box_thresh, max_candidates=p.max_candidates,
+                         unclip_ratio=p.det_db_unclip_ratio, use_dilation=p.use_dilation,
+                         score_mode=p.det_db_score_mode)
 
 
 class TextSystem:
@@ -126,10 +132,8 @@ class TextSystem:
     def __init__(self, det: Predictor | None, rec: Predictor | None, cls: Predictor | None = None,
                  params: SystemParams | None = None):
         self.params = p = params or SystemParams()
-        self.det = with_det_resize(det, p) if det is not None else None
-        self.db = DBPostProcess(thresh=p.det_db_thresh, box_thresh=p.det_db_box_thresh,
-                                max_candidates=p.max_candidates, unclip_ratio=p.det_db_unclip_ratio,
-                                use_dilation=p.use_dilation, score_mode=p.det_db_score_mode)
+        self.det = with_det_resize(det, limit_side_len=p.det_limit_side_len, limit_type=p.det_limit_type) if det is not None else None
+        self.db = db_postprocess(p)
         self.rec = CropBatcher(rec, p.rec_batch_num, p.rec_image_shape) if rec is not None else None
         self.cls = CropBatcher(cls, p.cls_batch_num) if cls is not None else None
         if p.use_angle_cls and self.cls is None:

@@ -54,25 +54,24 @@ def pretrained_root() -> Path:
     """Where the released models are imported to and read from: ``$PPOCR_PRETRAINED``, else the
     checkout's ``pretrained/`` when it has one (`make pretrained`), else the user cache's
     ``pretrained/`` (``ppocr-pretrained``)."""
-    env = os.environ.get(PRETRAINED_ENV)
-    if env:
-        return Path(env)
-    root = checkout_root()
-    if root is not None and (root / "pretrained").is_dir():
-        return root / "pretrained"
-    return user_cache_dir() / "pretrained"
+    return _first_of(PRETRAINED_ENV, "pretrained", "pretrained")
 
 
 def download_cache() -> Path:
     """Where the released-model wheel is downloaded: ``$PPOCR_CACHE``, else the checkout's ``.cache/``
     when it has one, else the user cache's ``downloads/``."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
+    return _first_of(CACHE_ENV, ".cache", "downloads")
+
+
+def _first_of(env_var: str, in_checkout: str, in_user_cache: str) -> Path:
+    """``$env_var``, else the checkout's ``in_checkout`` folder when it exists, else the user
+    cache's ``in_user_cache``."""
+    if os.environ.get(env_var):
+        return Path(os.environ[env_var])
     root = checkout_root()
-    if root is not None and (root / ".cache").is_dir():
-        return root / ".cache"
-    return user_cache_dir() / "downloads"
+    if root is not None and (root / in_checkout).is_dir():
+        return root / in_checkout
+    return user_cache_dir() / in_user_cache
 
 
 PRETRAINED_HINT = "run `ppocr-pretrained` (or `make pretrained` in a checkout) to import the released models"
