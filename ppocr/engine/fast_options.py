@@ -19,7 +19,7 @@ from ppocr.utils.logging import get_logger
 
 
 def build_forward(model, loss_fn, to_static: bool) -> Callable | None:
-    """``batch -> (outputs, losses)`` for the trainer, or None for the plain dygraph calls."""
+    """``batch -> losses`` for the trainer, or None for the plain dygraph calls."""
     if not to_static:
         return None
 
@@ -34,8 +34,7 @@ def build_forward(model, loss_fn, to_static: bool) -> Callable | None:
     compiled = paddle.jit.to_static(train_forward, full_graph=True)
 
     def forward_and_loss(batch: dict):
-        outputs = compiled(batch if needs_batch else {"image": batch["image"]})
-        return outputs, loss_fn(outputs, batch)
+        return loss_fn(compiled(batch if needs_batch else {"image": batch["image"]}), batch)
 
     get_logger().info("Global.to_static: training forward compiled with paddle.jit.to_static")
     return forward_and_loss

@@ -69,7 +69,7 @@ class Training:
     lr_scheduler: Any
     loss_fn: Any
     amp: Any = None  # ppocr.engine.amp.Amp or None
-    forward: Any = None  # batch -> (outputs, losses) replacing model + loss (Global.to_static)
+    forward: Any = None  # batch -> losses, replacing loss_fn(model(batch)) (Global.to_static)
 
 
 @dataclass
@@ -93,7 +93,8 @@ class Trainer:
         self.optimizer = training.optimizer
         self.lr_scheduler = training.lr_scheduler
         self.amp = training.amp
-        self.forward = training.forward
+        self.forward = training.forward  # the opt-in compiled forward (Global.to_static), or None
+        self._losses = training.forward or self.eager_forward  # batch -> losses
         self.data = data                  # ppocr.data.loader.Data for Train (None: run_step only)
         self.total_steps = schedule.total_steps
         self.steps_per_epoch = schedule.steps_per_epoch
@@ -138,6 +139,9 @@ class Trainer:
         self._call("after_train")
         return self.state
 
+    def eager_forward(self, batch: dict) -> dict:
+        return self.loss_fn(self.model(batch), batch)
+
     def run_step(self, batch: dict) -> None:
         s = self.state
         s.bad_samples += int(sum(batch.pop(BAD_KEY, [0])))
@@ -147,16 +151,10 @@ class Trainer:
         paddle.seed(sample_seed_step(s.seed, s.global_step))
         if self.amp is not None:
             with self.amp.autocast():
-                outputs = self.model(batch)
-                losses = self.loss_fn(outputs, batch)
+                losses = self._losses(batch)
             self.amp.backward_and_step(losses["loss"], self.optimizer)
-        elif self.forward is not None:  # opt-in (ppocr.engine.fast_options)
-            outputs, losses = self.forward(batch)
-            losses["loss"].backward()
-            self.optimizer.step()
         else:
-            outputs = self.model(batch)
-            losses = self.loss_fn(outputs, batch)
+            losses = self._losses(batch)
             losses["loss"].backward()
             self.optimizer.step()
         self.optimizer.clear_grad()
