@@ -25,7 +25,7 @@ endif
 STAMP := $(VENV)/.installed-$(PADDLE)
 DRY   := $(if $(DRY_RUN),@echo ,)
 
-.PHONY: install test test-fast lint demo data bench weights pretrained clean
+.PHONY: install test test-fast lint demo data bench bench-report bench-own weights pretrained clean
 ifdef DRY_RUN
 .PHONY: $(STAMP)
 endif
@@ -83,7 +83,40 @@ data: install
 demo: install
 	$(PY) tools/demo.py all
 
-bench: pretrained
+# Issue 16's figures side by side with PaddleOCR 2.7 (../shared/bench/peer) and onnxruntime, then
+# one table (bench/report.py, docs/bench.md). REPS interleaved repetitions of each pair (about an
+# hour and a half at REPS=3 on 2 cores). PaddleOCR 2.7 is set up once into BENCH_WORK_DIR from
+# PEER_GIT, the bare git directory of tink2123/PaddleOCR; without it the peer rows read "not run".
+# `make bench-report` prints the table from the results already there; `make bench-own` runs the
+# ppocr-only throughput benches.
+HARNESS        ?= $(abspath ../shared/bench/peer)
+BENCH_WORK_DIR ?= $(HOME)/.cache/ppocr-peer
+PEER_GIT       ?=
+REPS           ?= 3
+BENCH_PAIRS    ?= cls det_student det_cml rec rec_udml
+FAST_DET_OPTS  ?= Global.freeze_backbone=true
+FAST_REC_OPTS  ?= Global.to_static=true Global.freeze_backbone=true
+INFER_ARGS     ?=
+BENCH_ENV      := WORK_DIR=$(BENCH_WORK_DIR) HARNESS=$(HARNESS)
+
+bench: pretrained weights
+	@if [ -n "$(PEER_GIT)" ]; then $(BENCH_ENV) bash $(HARNESS)/setup.sh "$(PEER_GIT)" "$(BENCH_WORK_DIR)"; fi
+	@if [ -f "$(BENCH_WORK_DIR)/.setup-done" ]; then set -e; \
+	  for p in $(BENCH_PAIRS); do $(BENCH_ENV) bash $(HARNESS)/pair.sh $$p $(REPS); done; \
+	  $(BENCH_ENV) bash $(HARNESS)/pipeline.sh $(REPS); \
+	  $(BENCH_ENV) bash bench/fast_options.sh det_student $(REPS) $(FAST_DET_OPTS); \
+	  $(BENCH_ENV) bash bench/fast_options.sh rec $(REPS) $(FAST_REC_OPTS); \
+	else echo "make bench: no PaddleOCR 2.7 in $(BENCH_WORK_DIR): the training and data-pipeline rows are" \
+	  "skipped; add PEER_GIT=/path/to/PaddleOCR.git (a bare git of tink2123/PaddleOCR) to set it up"; fi
+	mkdir -p $(BENCH_WORK_DIR)
+	-$(PY) bench/infer_latency.py $(INFER_ARGS) > $(BENCH_WORK_DIR)/infer_latency.out.tmp && \
+	  mv $(BENCH_WORK_DIR)/infer_latency.out.tmp $(BENCH_WORK_DIR)/infer_latency.out
+	@$(MAKE) --no-print-directory bench-report
+
+bench-report:
+	@$(or $(wildcard $(PY)),$(PYTHON)) bench/report.py --work_dir $(BENCH_WORK_DIR)
+
+bench-own: pretrained
 	$(PY) bench/train_throughput.py cls det_student det_cml rec rec_udml
 	$(PY) bench/det_pipeline.py
 	$(PY) bench/infer_latency.py

@@ -5,7 +5,8 @@
 #   e.g. bash bench/fast_options.sh rec 3 Global.to_static=true
 # ALSO="KEY=VALUE ..." adds a second option set (runs named opt2) to each repetition.
 # PAIR: det_student or rec. Each repetition runs peer, ours (plain) and ours + the options; the last
-# line is JSON: median s/iter of each and the ratios peer/ours (> 1: ours faster).
+# line is JSON: median s/iter of each and the ratios peer/ours (> 1: ours faster); it is also appended
+# to $WORK_DIR/fast_options.jsonl (FAST_JSONL=FILE for another file), which bench/report.py reads.
 set -euo pipefail
 HARNESS=${HARNESS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/bench/peer}
 . "$HARNESS/env.sh"
@@ -47,9 +48,9 @@ for r in $(seq 1 "$REPS"); do
   if [ -n "${ALSO:-}" ]; then run_one "${TAG}_${PAIR}_opt2_$r" ours ${ALSO}; fi
 done
 uptime
-"$OPY" - "$RUNS" "${TAG}_${PAIR}" "$REPS" "${OPTS[*]}" "${ALSO:-}" <<'PY'
+"$OPY" - "$RUNS" "${TAG}_${PAIR}" "$REPS" "${OPTS[*]}" "${ALSO:-}" "${FAST_JSONL:-$WORK_DIR/fast_options.jsonl}" <<'PY'
 import json, re, statistics, sys
-runs, prefix, reps, opts, also = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+runs, prefix, reps, opts, also, jsonl = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
 step = re.compile(r"global_step: (\d+),.*?avg_batch_cost: ")
 def s_per_iter(name, skip=3):  # as the harness's stamp.py: (t[last] - t[step 3]) / (last - 3)
     pts = {}
@@ -59,17 +60,25 @@ def s_per_iter(name, skip=3):  # as the harness's stamp.py: (t[last] - t[step 3]
             pts[int(m.group(1))] = float(line.split("\t", 1)[0])
     last = max(pts) if pts else 0
     return (pts[last] - pts[skip]) / (last - skip) if last > skip and skip in pts else None
-res = {}
+def load(name):  # the 1-minute load average when the run started (stamp.py's meta.json)
+    try:
+        return json.load(open(f"{runs}/{name}/meta.json"))["load_at_start"]
+    except (OSError, ValueError, KeyError):
+        return None
+res, loads = {}, {}
 for sysname in ("peer", "ours", "opt") + (("opt2",) if also else ()):
     vals = [v for v in (s_per_iter(f"{prefix}_{sysname}_{r}") for r in range(1, reps + 1)) if v]
     res[sysname] = [round(v, 3) for v in vals]
+    loads[sysname] = [load(f"{prefix}_{sysname}_{r}") for r in range(1, reps + 1)]
 med = {k: statistics.median(v) if v else None for k, v in res.items()}
 out = {"bench": "fast_options", "pair": prefix, "options": opts, "options2": also, "runs": res,
-       "median_s_per_iter": {k: v and round(v, 3) for k, v in med.items()}}
+       "median_s_per_iter": {k: v and round(v, 3) for k, v in med.items()}, "load_at_start": loads}
 if med["peer"] and med["ours"] and med["opt"]:
     out["peer_over_ours"] = round(med["peer"] / med["ours"], 3)
     out["peer_over_ours_with_options"] = round(med["peer"] / med["opt"], 3)
     if med.get("opt2"):
         out["peer_over_ours_with_options2"] = round(med["peer"] / med["opt2"], 3)
 print(json.dumps(out))
+with open(jsonl, "a") as f:
+    f.write(json.dumps(out) + "\n")
 PY
