@@ -172,14 +172,14 @@ def pipeline_rows(records):
         if "preset" in r and "system" in r and "samples_per_s" in r:
             rates.setdefault((r["preset"], r.get("workers")), []).append(r)
     rows = []
-    for key in PIPELINES + tuple(sorted(k for k in rates if k not in PIPELINES)):
+    for key in PIPELINES + tuple(sorted((k for k in rates if k not in PIPELINES), key=str)):
         recs = rates.get(key, [])
         peer = [r["samples_per_s"] for r in recs if r["system"] == "peer"]
         ours = [r["samples_per_s"] for r in recs if r["system"] == "ours"]
-        batch = f", batch {recs[0]['batch']}" if recs and "batch" in recs[0] else ""
-        rows.append(row(f"data pipeline {key[0]}, {key[1]} workers{batch}", "samples/s", median(peer), median(ours),
+        batch = f"batch {recs[0]['batch']}" if recs and "batch" in recs[0] else ""
+        rows.append(row(f"data pipeline {key[0]}, {key[1]} workers", "samples/s", median(peer), median(ours),
                         "pipeline", f"{len(peer)}/{len(ours)}", load_range(r.get("load_at_start") for r in recs),
-                        higher_better=True))
+                        higher_better=True, note=batch))
     return rows
 
 

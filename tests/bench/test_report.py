@@ -94,11 +94,11 @@ def test_pipeline_medians_ratio_and_target(tmp_path):
                   "samples_per_s": 640.0, "load_at_start": 0.7, "paddle": "3.3.1"})
     (tmp_path / "pipeline.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines) + '{"torn": ')
     rows = by_figure(report.build(str(tmp_path), ""))
-    det = rows["data pipeline det_student, 0 workers, batch 4"]
+    det = rows["data pipeline det_student, 0 workers"]
     assert (det["reference"], det["ppocr"]) == (22.0, 70.0)
     assert det["ratio"] == pytest.approx(70 / 22, abs=1e-3)  # ours / peer for samples/s
-    assert det["target"] == 3.0 and det["met"] is True and det["reps"] == "3/3"
-    half = rows["data pipeline rec, 1 workers, batch 16"]
+    assert det["target"] == 3.0 and det["met"] is True and det["reps"] == "3/3" and det["note"] == "batch 4"
+    half = rows["data pipeline rec, 1 workers"]
     assert half["ratio"] is None and half["met"] is None and half["status"] == "incomplete"
     assert rows["data pipeline rec, 0 workers"]["status"] == "not run"
 
