@@ -1,6 +1,7 @@
-"""End-to-end latency of the OCR system per image: the released checkpoints (dygraph), Paddle
-Inference exports (oneDNN on and off) and onnxruntime running the released ONNX models, with the
-same pre- and post-processing.
+"""End-to-end latency of the OCR system per image: the default system (what `tools/infer.py system`,
+`ppocr` and PPOCR() build without model flags), the released checkpoints (dygraph), Paddle
+Inference exports (oneDNN on and off) and the reference, onnxruntime with its default session
+options running the released ONNX models; all with the same pre- and post-processing.
 
   python bench/infer_latency.py [--images DIR] [--warmup 2] [--rounds 2] [--cpu_threads N]
                                 [--use_angle_cls false] [--export_dir DIR]
@@ -13,8 +14,8 @@ pages where that is absent. Each image is decoded once; a measurement is one Tex
 cls -> rec with PaddleOCR's defaults, direction classifier on unless --use_angle_cls false). The
 runtimes take turns image by image, so load from other processes falls on all of them alike. The
 first --warmup images of the first round are not counted. Prints a table and one JSON line; the
-runtime `tools/infer.py system` uses without any model flag (the released checkpoints) is marked
-"default": true (* in the table), the one it uses for exports given with --*_model_dir
+default system is marked "default": true (* in the table; its "backends" say where each stage ran),
+the runtime used for exports given with --*_model_dir (made without --onnx)
 "default_for_exports": true (+). The 1-minute load average before and after is printed with the figures:
 taken on a busy machine (load >= 1) they are indicative only.
 """
@@ -22,7 +23,6 @@ taken on a busy machine (load >= 1) they are indicative only.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -73,41 +73,30 @@ def export_release(out_dir: str) -> dict:
     return dirs
 
 
-def default_runtime() -> tuple[str, str]:
-    """(the runtime of `tools/infer.py system` without any flag, the one it uses for exports given
-    with --{det,rec,cls}_model_dir), from its parser's defaults and how load_stage loads a stage
-    without a model flag (the released checkpoint, in dygraph)."""
-    from ppocr.tools.infer import add_system_args
-
-    parser = argparse.ArgumentParser()
-    add_system_args(parser)
-    defaults = parser.parse_args(["--image_dir", "."])
-    use_onnx = getattr(defaults, "use_onnx", False)
-    if use_onnx is None:  # chosen automatically: onnxruntime where it is installed
-        use_onnx = importlib.util.find_spec("onnxruntime") is not None
-    exports = "onnxruntime" if use_onnx else ("paddle+onednn" if defaults.use_mkldnn else "paddle")
-    no_flags = exports if getattr(defaults, "det_model_dir", None) else "checkpoint"
-    return no_flags, exports
-
-
 def build_systems(dirs: dict, params, cpu_threads: int) -> dict:
     from ppocr.inference.onnx_runner import with_onnx
     from ppocr.inference.system import TextSystem, load_stage
     from ppocr.pretrained import fetch
 
     kinds = ("det", "rec", "cls") if params.use_angle_cls else ("det", "rec")
-    systems = {"checkpoint": TextSystem(*(load_stage(k) if k in kinds else None for k in ("det", "rec", "cls")),
-                                        params)}  # no model flag: the released checkpoints, in dygraph
+    stages = ("det", "rec")
+    systems = {
+        # what `tools/infer.py system` / `ppocr` / PPOCR() build without model flags
+        "default": TextSystem.create(params, cpu_threads=cpu_threads, stages=stages),
+        # the released checkpoints in dygraph (--use_onnx false)
+        "checkpoint": TextSystem.create(params, cpu_threads=cpu_threads, stages=stages, use_onnx=False),
+    }
     for name, mkldnn in (("paddle+onednn", True), ("paddle", False)):
-        stages = {k: load_stage(k, dirs[k], use_mkldnn=mkldnn, use_gpu=False, cpu_threads=cpu_threads)
+        loaded = {k: load_stage(k, dirs[k], use_mkldnn=mkldnn, use_gpu=False, cpu_threads=cpu_threads, use_onnx=False)
                   for k in kinds}
-        systems[name] = TextSystem(stages["det"], stages["rec"], stages.get("cls"), params)
+        systems[name] = TextSystem(loaded["det"], loaded["rec"], loaded.get("cls"), params)
     cache = os.path.join(REPO, ".cache")
     if not fetch.have_release(cache):
         raise SystemExit(f"the released ONNX models are absent from {cache}: run `make weights`")
     plain = systems["paddle"]
-    stages = {"det": plain.det, "rec": plain.rec.predictor, "cls": plain.cls.predictor if plain.cls else None}
-    onnx = {k: with_onnx(p, fetch.released_path(ONNX[k], cache), cpu_threads) for k, p in stages.items() if p}
+    loaded = {"det": plain.det, "rec": plain.rec.predictor, "cls": plain.cls.predictor if plain.cls else None}
+    # the reference: onnxruntime with its default session options, on the files of the wheel
+    onnx = {k: with_onnx(p, fetch.released_path(ONNX[k], cache), cpu_threads) for k, p in loaded.items() if p}
     systems["onnxruntime"] = TextSystem(onnx["det"], onnx["rec"], onnx.get("cls"), params)
     return systems
 
@@ -124,7 +113,6 @@ def main() -> None:
 
     from ppocr.inference.params import SystemParams
 
-    default, for_exports = default_runtime()
     with tempfile.TemporaryDirectory() as tmp:
         folder, images = load_images(args.images, tmp)
         dirs = export_release(args.export_dir or os.path.join(tmp, "exports"))
@@ -166,7 +154,7 @@ def main() -> None:
         ort_mean = statistics.mean(times["onnxruntime"])
         for name, ms in times.items():
             same = sum(texts[name][k] == reference[k] for k in reference)
-            row = {"default": name == default, "default_for_exports": name == for_exports,
+            row = {"default": name == "default", "default_for_exports": name == "paddle+onednn",
                    "backends": backends.get(name),
                    "mean_ms": round(statistics.mean(ms), 1), "median_ms": round(statistics.median(ms), 1),
                    **{f"{k}_ms": round(v / n, 1) for k, v in stages[name].items()},

@@ -16,6 +16,8 @@ image at 736 / ``min`` for PP-OCRv3, a rec line squeezed into 320 px).
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from ppocr.data.transforms.base import BadSample
@@ -80,7 +82,7 @@ class ModelRunner:
 
     @classmethod
     def create(cls, kind: str | None = None, model_dir: str | None = None, config: str | None = None,
-               weights: str | None = None, overrides=(), use_onnx: bool = False, use_mkldnn: bool = True,
+               weights: str | None = None, overrides=(), use_onnx: bool | None = None, use_mkldnn: bool = True,
                use_gpu: bool | None = None, cpu_threads: int = 0, char_dict: str | None = None,
                **settings) -> ModelRunner:
         """The ``kind`` model from an export dir (``use_onnx``: its inference.onnx, or an .onnx file),
@@ -94,12 +96,12 @@ class ModelRunner:
             if not config:
                 raise ConfigError("ModelRunner.create: give kind (det, rec, cls) or a config")
             kind = load_config(config, list(overrides))["Architecture"]["model_type"]
-        if kind == "rec" and use_onnx and model_dir and not char_dict:
+        if kind == "rec" and use_onnx is not False and model_dir and os.path.isfile(model_dir) and not char_dict:
             from ppocr.inference.onnx_runner import locate_onnx
 
             released = pretrained_dir() / "ppocrv3_rec" / REC_DICT
             if locate_onnx(model_dir)[1] is None and released.is_file():
-                char_dict = str(released)
+                char_dict = str(released)  # a bare .onnx carries no dictionary
         predictor = load_stage(kind, model_dir, config, weights, overrides, use_mkldnn=use_mkldnn, use_gpu=use_gpu,
                                cpu_threads=cpu_threads, use_onnx=use_onnx, char_dict=char_dict)
         return cls(predictor, **settings)

@@ -5,7 +5,9 @@ det resized so its longer side is at most 960 (``max``), DB thresh 0.3 / box_thr
 unclip 1.5 / fast score / no dilation, direction classifier off unless asked for (thresh 0.9,
 batch 6), rec batched 6 by aspect ratio at height 48 and width >= 320, lines scoring below 0.5
 dropped. Each stage is a :class:`~ppocr.inference.predictor.Predictor` from an export directory or a
-checkpoint + config; without either, the imported released model under ``pretrained/``.
+checkpoint + config; without either, the released model under ``pretrained/``: on a CPU with
+onnxruntime installed its ONNX file (``inference.onnx``, the fastest runtime measured there:
+bench/infer_latency.py), else its imported checkpoint in Paddle (``use_onnx=False`` forces that).
 """
 
 from __future__ import annotations
@@ -49,24 +51,27 @@ def pretrained_dir() -> Path:
 
 def load_stage(kind: str, model_dir: str | None = None, config: str | None = None, weights: str | None = None,
                overrides=(), use_mkldnn: bool = True, use_gpu: bool | None = None, cpu_threads: int = 0,
-               use_onnx: bool = False, char_dict: str | None = None, use_space_char: bool = True) -> Predictor:
-    """The ``kind`` (det, rec, cls) model from an export dir, a config (+ weights), or the release;
-    with ``use_onnx``, ``model_dir`` is a .onnx file or an export dir holding inference.onnx. A rec
-    model decodes with ``char_dict`` when given (PaddleOCR's ``rec_char_dict_path``; ``use_space_char``
-    appends a space, as PaddleOCR's predictor does)."""
+               use_onnx: bool | None = None, char_dict: str | None = None, use_space_char: bool = True) -> Predictor:
+    """The ``kind`` (det, rec, cls) model from an export dir, a config (+ weights), or the release.
+    ``use_onnx``: True runs ONNX on onnxruntime (``model_dir`` a .onnx file or an export dir holding
+    inference.onnx; without ``model_dir`` the released model's inference.onnx); False runs Paddle
+    (Inference for exports, dygraph for checkpoints); None (the default) chooses onnxruntime on the
+    CPU where it is installed and there is an ONNX model to run (see :func:`onnx_source`), with one
+    log line. A rec model decodes with ``char_dict`` when given (PaddleOCR's ``rec_char_dict_path``;
+    ``use_space_char`` appends a space, as PaddleOCR's predictor does)."""
     from ppocr.config import load_config
 
     overrides = list(overrides)
-    if use_onnx:
-        if not model_dir:
-            raise ConfigError(f"use_onnx: give --{kind}_model_dir (a .onnx file, or an export dir made with "
-                              f"tools/export_model.py --onnx)")
+    onnx = onnx_source(kind, model_dir, config, use_onnx, use_gpu)
+    if onnx is not None:
         if use_gpu:
             from ppocr.utils.logging import get_logger
 
             get_logger().warning("use_gpu: the ONNX models run on onnxruntime's CPU provider")
-        predictor = Predictor.from_onnx(model_dir, kind, cpu_threads)
-        source = model_dir
+        predictor = Predictor.from_onnx(onnx, kind, cpu_threads)
+        source = onnx
+        if not model_dir and kind == "rec" and not char_dict:
+            char_dict = str(pretrained_dir() / PRETRAINED[kind] / REC_DICT)  # the release's, as imported
     elif model_dir:
         predictor = Predictor.from_export(model_dir, use_mkldnn=use_mkldnn, use_gpu=use_gpu, cpu_threads=cpu_threads)
         source = model_dir
@@ -93,6 +98,95 @@ def load_stage(kind: str, model_dir: str | None = None, config: str | None = Non
     elif kind == "rec" and predictor.charset is None:
         raise ConfigError(f"{source}: this rec model carries no dictionary: give --rec_char_dict_path")
     return predictor
+
+
+_AUTO_ONNX_SAID: list = []  # the automatic choice is logged once per process
+
+
+def onnx_source(kind: str, model_dir: str | None, config: str | None, use_onnx: bool | None,
+                use_gpu: bool | None) -> str | None:
+    """The ONNX model (a .onnx file or an export dir) the ``kind`` stage runs on onnxruntime, or None
+    for Paddle. ``use_onnx`` None: onnxruntime when it is installed, the stage runs on the CPU, and
+    the stage is the released model (``pretrained/<name>/inference.onnx``, put there by
+    ``ppocr-pretrained``, its sha256 checked against state.json) or an export that holds an ONNX
+    model (``tools/export_model.py --onnx``); a checkpoint (``config``) always runs in Paddle."""
+    if use_onnx is False:
+        return None
+    if config:
+        if use_onnx:
+            raise ConfigError(f"use_onnx: --{kind}_config is a checkpoint, which runs in Paddle; give "
+                              f"--{kind}_model_dir (a .onnx file or an export made with --onnx) instead")
+        return None
+    if use_onnx is None and not _onnxruntime_on_cpu(use_gpu):
+        return None
+    if model_dir:
+        if use_onnx:
+            return model_dir
+        found = model_dir if model_dir.endswith(".onnx") and os.path.isfile(model_dir) else _export_onnx(model_dir)
+        if found:
+            _say_auto(f"the {kind} model runs on onnxruntime ({found})")
+        return model_dir if found else None
+    released = _released_onnx(kind, required=bool(use_onnx))
+    if released and use_onnx is None:
+        _say_auto(f"the released models run on onnxruntime ({os.path.dirname(os.path.dirname(released))}/"
+                  f"*/{os.path.basename(released)})")
+    return released
+
+
+def _onnxruntime_on_cpu(use_gpu: bool | None) -> bool:
+    import importlib.util
+
+    from ppocr.inference.predictor import wants_gpu
+
+    return importlib.util.find_spec("onnxruntime") is not None and not wants_gpu(use_gpu)
+
+
+def _export_onnx(model_dir: str) -> str | None:
+    """The ONNX file of an export dir made with ``--onnx`` (re-exporting without it removes the
+    file), or None."""
+    from ppocr.inference.onnx_runner import locate_onnx
+
+    if not os.path.isfile(os.path.join(model_dir, "inference.yml")):
+        return None
+    try:
+        return locate_onnx(model_dir)[0]
+    except CheckpointError:
+        return None
+
+
+def _released_onnx(kind: str, required: bool) -> str | None:
+    """pretrained/<name>/inference.onnx, checked against the sha256 state.json records; None when
+    it is absent (an import made before it was kept) unless ``required``."""
+    import json
+
+    from ppocr.utils.io import file_sha256
+    from ppocr.utils.paths import RELEASED_ONNX
+
+    folder = pretrained_dir() / PRETRAINED[kind]
+    path = folder / RELEASED_ONNX
+    try:
+        with open(folder / "state.json", encoding="utf-8") as f:
+            recorded = (json.load(f).get("onnx") or {}).get("sha256")
+    except (OSError, ValueError):
+        recorded = None
+    if not path.is_file() or not recorded:
+        if required:
+            raise CheckpointError(f"{path} is absent: run `ppocr-pretrained` (`make pretrained` in a checkout) "
+                                  f"to keep the released ONNX models, or give --{kind}_model_dir")
+        return None
+    if file_sha256(str(path)) != recorded:
+        raise CheckpointError(f"{path}: its sha256 is not the one {folder / 'state.json'} records; re-run "
+                              f"`ppocr-pretrained --force` (`make pretrained` in a checkout)")
+    return str(path)
+
+
+def _say_auto(what: str) -> None:
+    if what in _AUTO_ONNX_SAID:
+        return
+    _AUTO_ONNX_SAID.append(what)
+    from ppocr.utils.logging import get_logger
+
+    get_logger().info(f"onnxruntime is installed: {what}; --use_onnx false runs Paddle instead")
 
 
 def dictionary_for(rec: Predictor, path: str, use_space_char: bool = True):
@@ -144,7 +238,7 @@ class TextSystem:
     def create(cls, params: SystemParams | None = None, det_model_dir=None, det_config=None, det_weights=None,
                rec_model_dir=None, rec_config=None, rec_weights=None, cls_model_dir=None, cls_config=None,
                cls_weights=None, use_mkldnn: bool = True, use_gpu: bool | None = None,
-               cpu_threads: int = 0, use_onnx: bool = False, rec_char_dict_path: str | None = None,
+               cpu_threads: int = 0, use_onnx: bool | None = None, rec_char_dict_path: str | None = None,
                use_space_char: bool = True, stages=("det", "rec")) -> TextSystem:
         """Each stage from its export dir, else its config (+ weights), else the released model;
         ``stages`` says which of det and rec to load (cls: when ``params.use_angle_cls``)."""

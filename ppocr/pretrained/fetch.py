@@ -11,7 +11,6 @@ is refused with a line saying what to do. Re-running is a no-op once the files a
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import tempfile
 import zipfile
 
 from ppocr.errors import CheckpointError
+from ppocr.utils.io import file_sha256
 from ppocr.utils.logging import get_logger
 from ppocr.utils.paths import download_cache
 
@@ -54,12 +54,7 @@ def released_path(name: str, cache: str | None = DEFAULT_CACHE) -> str:
     return os.path.join(models_dir(cache), name)
 
 
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+sha256 = file_sha256
 
 
 def _mismatch(path: str, got: str, want: str, what: str) -> CheckpointError:

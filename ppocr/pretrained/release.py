@@ -5,8 +5,10 @@ run our model and onnxruntime on the same fixed input and refuse any difference 
 write ``pretrained/<name>/`` with ``model.pdparams``, ``config.yml`` (the matching config, with
 ``Global.pretrained_model`` pointing here), ``state.json`` (source, check result, and the
 training-only parameters the release does not carry, which loading then leaves initialised with
-a note) and, for the recogniser, its dictionary. A model whose files are present and whose source
-is unchanged is skipped, so re-running is fast.
+a note), the released ONNX file itself as ``inference.onnx`` (what inference runs on onnxruntime
+when no model is given; its sha256 is in state.json) and, for the recogniser, its dictionary. A
+model whose files are present and whose source is unchanged is skipped (only a missing or changed
+``inference.onnx`` is copied again), so re-running is fast.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import numpy as np
 
 from ppocr.errors import CheckpointError
 from ppocr.pretrained import fetch
-from ppocr.utils.io import atomic_write_json, atomic_write_text
+from ppocr.utils.io import atomic_path, atomic_write_json, atomic_write_text, file_sha256
 from ppocr.utils.logging import get_logger
-from ppocr.utils.paths import pretrained_root
+from ppocr.utils.paths import RELEASED_ONNX, pretrained_root
 
 TOLERANCE = 1e-4
 
@@ -110,7 +112,7 @@ def import_release(release: Release, out_root: str | None = None, cache: str | N
             os.path.isfile(os.path.join(out_dir, "state.json")):
         state = read_state(out_dir)
         if state.get("source") == source and state.get("max_abs_diff", 1.0) <= TOLERANCE:
-            return state
+            return _keep_onnx(out_dir, onnx_path, state)
     tmp = out_dir.rstrip("/") + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     weights, cfg = _import(release, onnx_path, tmp)
@@ -131,12 +133,27 @@ def import_release(release: Release, out_root: str | None = None, cache: str | N
                                                                        allow_unicode=True))
     state = {"source": source, "max_abs_diff": diff, "tensors": len(weights),
              "missing_ok": list(release.missing_ok)}
-    atomic_write_json(os.path.join(tmp, "state.json"), state)
+    state = _keep_onnx(tmp, onnx_path, state)
     from ppocr.utils.io import replace_dir
 
     replace_dir(tmp, out_dir)
     get_logger().info(f"{release.name}: {len(weights)} tensors from {release.onnx}, max abs difference to "
                       f"onnxruntime {diff:.2e} -> {out_dir}")
+    return state
+
+
+def _keep_onnx(out_dir: str, onnx_path: str, state: dict) -> dict:
+    """Copy the (checked) released ONNX file into ``out_dir`` as inference.onnx unless an identical
+    copy is there; record its sha256 in state.json."""
+    digest = file_sha256(onnx_path)
+    target = os.path.join(out_dir, RELEASED_ONNX)
+    if state.get("onnx") == {"file": RELEASED_ONNX, "sha256": digest} and os.path.isfile(target) \
+            and file_sha256(target) == digest:
+        return state
+    with atomic_path(target) as tmp:
+        shutil.copyfile(onnx_path, tmp)
+    state = {**state, "onnx": {"file": RELEASED_ONNX, "sha256": digest}}
+    atomic_write_json(os.path.join(out_dir, "state.json"), state)
     return state
 
 

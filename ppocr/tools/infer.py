@@ -4,7 +4,7 @@
       [--model_dir EXPORT [--use_onnx true] | -c CFG [--weights W] [-o KEY=VALUE ...]]
       one model with PaddleOCR 2.7's predictor pre- and post-processing (predict_det / predict_rec /
       predict_cls), whatever the weights' source; without model flags the released PP-OCRv3 model
-      under pretrained/. det: --det_limit_side_len 960 --det_limit_type max, --det_db_* (PaddleOCR's
+      under pretrained/ (its ONNX file on onnxruntime when that is installed: --use_onnx). det: --det_limit_side_len 960 --det_limit_type max, --det_db_* (PaddleOCR's
       defaults); rec: lines batched by aspect ratio at height 48 with PaddleOCR's width rule
       (--rec_batch_num, --rec_image_shape, --rec_char_dict_path); cls: 3x48x192 (--cls_batch_num).
       --use_config_transforms true runs the training config's eval transforms and PostProcess
@@ -14,7 +14,7 @@
   python tools/infer.py system --image_dir PATH [--use_angle_cls true] [--output DIR]
       [--{det,rec,cls}_model_dir EXPORT | --{det,rec,cls}_config CFG [--{det,rec,cls}_weights W]]
       the whole PP-OCR pipeline (det -> cls -> rec) with PaddleOCR's defaults; each stage defaults to
-      the released model under pretrained/. Prints [[[x1, y1], ..., [x4, y4]], ('text', score)] per
+      the released model under pretrained/ (on onnxruntime when it is installed: --use_onnx). Prints [[[x1, y1], ..., [x4, y4]], ('text', score)] per
       line, writes DIR/system_results.txt and DIR/system_res_<image>.jpg (see docs/inference.md)
 """
 
@@ -39,6 +39,11 @@ def str2bool(s: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {s!r}")
 
 
+USE_ONNX_HELP = ("true: run ONNX models on onnxruntime (a .onnx file, an export made with --onnx, or without a "
+                 "model flag the released model's); false: Paddle; default: onnxruntime on the CPU where it is "
+                 "installed and the model has an ONNX file (the released models do), else Paddle")
+
+
 def add_param_args(p: argparse.ArgumentParser, names) -> None:
     """``--NAME`` flags for SystemParams fields, with their defaults and help."""
     from dataclasses import fields
@@ -55,8 +60,7 @@ def add_model_args(p: argparse.ArgumentParser, kind: str) -> None:
     p.add_argument("--image_dir", required=True, help="an image file or a folder of images")
     p.add_argument("--model_dir", help="export directory from tools/export_model.py (Paddle Inference); "
                                        "with --use_onnx true also an .onnx file")
-    p.add_argument("--use_onnx", type=str2bool, default=False,
-                   help="run --model_dir's inference.onnx (or the .onnx file given) on onnxruntime")
+    p.add_argument("--use_onnx", type=str2bool, default=None, help=USE_ONNX_HELP)
     p.add_argument("-c", "--config", help="training config, to run from a checkpoint instead")
     p.add_argument("-o", "--opt", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                    help="config overrides, e.g. -o Global.pretrained_model=output/cls/best_accuracy")
@@ -101,9 +105,11 @@ def add_system_args(p: argparse.ArgumentParser) -> None:
         kind = {bool: str2bool, int: int, float: float, str: str}.get(type(f.default), str)
         p.add_argument(f"--{f.name}", type=kind, default=f.default,
                        help=f"{HELP[f.name]} (default %(default)s)")
+    p.add_argument("--use_onnx", type=str2bool, default=None, help=USE_ONNX_HELP)
     p.add_argument("--use_mkldnn", type=str2bool, default=True, help="oneDNN on CPU for exports (default true)")
     p.add_argument("--use_gpu", type=str2bool, default=None, help="run exports on the GPU (default: if there is one)")
-    p.add_argument("--cpu_threads", type=int, default=0, help="CPU threads of Paddle Inference (0: its default)")
+    p.add_argument("--cpu_threads", type=int, default=0,
+                   help="CPU threads of Paddle Inference / onnxruntime (0: its default)")
     p.add_argument("--draw_img", type=str2bool, default=True, help="write the images with results drawn")
     p.add_argument("--vis_font_path", help="font for the drawn text (default: a CJK font found on the system, "
                                            "else DejaVu Sans, else boxes only)")
@@ -131,8 +137,6 @@ def stage(args) -> None:
 
     if args.model_dir and args.config:
         raise ConfigError("give --model_dir (an export) or -c CONFIG (a checkpoint), not both")
-    if args.use_onnx and not args.model_dir:
-        raise ConfigError("--use_onnx true needs --model_dir (an export with inference.onnx, or an .onnx file)")
     names = STAGE_PARAMS[args.task]
     params = SystemParams(**{n: getattr(args, n) for n in names})
     limits = {}
@@ -206,7 +210,8 @@ def system(args) -> None:
     params = SystemParams(**{f.name: getattr(args, f.name) for f in fields(SystemParams)})
     ocr = TextSystem.create(params, **{f"{k}_{s}": getattr(args, f"{k}_{s}") for k in ("det", "rec", "cls")
                                        for s in ("model_dir", "config", "weights")},
-                            use_mkldnn=args.use_mkldnn, use_gpu=args.use_gpu, cpu_threads=args.cpu_threads)
+                            use_mkldnn=args.use_mkldnn, use_gpu=args.use_gpu, cpu_threads=args.cpu_threads,
+                            use_onnx=args.use_onnx)
     results = []
     for path in paths:
         data = read_bytes(path)

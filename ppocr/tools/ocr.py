@@ -10,8 +10,8 @@
 
 Each input prints ``**********<path>**********`` and then its results, one per line, as the
 ``paddleocr`` command prints them. Models: the released PP-OCRv3 ones under pretrained/, else
---{det,rec,cls}_model_dir (exports; with --use_onnx true, .onnx files or exports with
-inference.onnx). See docs/inference.md, "The ppocr command and the PaddleOCR API".
+--{det,rec,cls}_model_dir (exports, .onnx files or exports with inference.onnx). ONNX models run
+on onnxruntime where it is installed (the released ones too); --use_onnx false runs Paddle. See docs/inference.md, "The ppocr command and the PaddleOCR API".
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def build_parser() -> Parser:
     for f in fields(SystemParams):
         kind = {bool: str2bool, int: int, float: float, str: str}.get(type(f.default), str)
         p.add_argument(f"--{f.name}", type=kind, default=f.default, help=f"{HELP[f.name]} (default %(default)s)")
-    p.add_argument("--use_onnx", type=str2bool, default=False, help="run ONNX models on onnxruntime")
+    p.add_argument("--use_onnx", type=str2bool, default=None,
+                   help="true: ONNX models on onnxruntime; false: Paddle; default: onnxruntime on the CPU where it "
+                        "is installed and the model has an ONNX file (the released models do)")
     p.add_argument("--use_gpu", type=str2bool, default=None,
                    help="Paddle Inference on the GPU (default: if there is one; true without one: CPU, a warning)")
     p.add_argument("--use_mkldnn", "--enable_mkldnn", dest="use_mkldnn", type=str2bool, default=True,

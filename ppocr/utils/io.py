@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -90,3 +91,12 @@ def replace_dir(tmp_dir: str, final_dir: str) -> None:
     fsync_dir(os.path.dirname(os.path.abspath(final_dir)))
     if os.path.isdir(old):
         shutil.rmtree(old)
+
+
+def file_sha256(path: str) -> str:
+    """Hex sha256 of a file's bytes (read in 1 MiB blocks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

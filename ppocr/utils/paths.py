@@ -50,6 +50,11 @@ def user_cache_dir() -> Path:
     return Path(base) / "ppocr"
 
 
+# The released ONNX model kept beside each imported checkpoint (pretrained/<name>/), which
+# inference runs on onnxruntime when no model is given (ppocr.inference.system.load_stage).
+RELEASED_ONNX = "inference.onnx"
+
+
 def pretrained_root() -> Path:
     """Where the released models are imported to and read from: ``$PPOCR_PRETRAINED``, else the
     checkout's ``pretrained/`` when it has one (`make pretrained`), else the user cache's
