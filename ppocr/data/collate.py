@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from ppocr.data import batch_slots
 from ppocr.errors import ConfigError, DataError
 from ppocr.registry import did_you_mean
 
@@ -19,12 +20,16 @@ from ppocr.registry import did_you_mean
 def collate(samples: list[dict], empty=None) -> dict:
     """Stack arrays of equal shape and numbers; keep anything else (polygons, paths) as a list.
     ``empty(shape, dtype)`` (np.empty's form) gives the stacked arrays' memory, e.g. shared
-    memory in a loader worker (:mod:`ppocr.data.shm_workers`)."""
+    memory in a loader worker (:mod:`ppocr.data.shm_workers`). Arrays the transforms wrote into
+    the rows of a batch array (:mod:`ppocr.data.batch_slots`) are that array, not copied."""
     batch = {}
     for key in samples[0]:
         values = [s[key] for s in samples]
         first = values[0]
-        if isinstance(first, np.ndarray) and all(
+        rows_of = batch_slots.whole(key, values)
+        if rows_of is not None:
+            batch[key] = rows_of
+        elif isinstance(first, np.ndarray) and all(
                 isinstance(v, np.ndarray) and v.shape == first.shape for v in values):
             if empty is not None and all(v.dtype == first.dtype for v in values):
                 batch[key] = np.stack(values, out=empty((len(values),) + first.shape, first.dtype))

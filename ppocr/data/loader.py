@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ppocr.data import shm_workers
+from ppocr.data import batch_slots, shm_workers
 from ppocr.data.collate import get_collate
 from ppocr.data.datasets.base import REASON_KEY
 from ppocr.data.sampler import EpochBatchSampler
@@ -162,7 +162,7 @@ class MainThreadLoader(TalliedLoader):
 
     def _batches(self):
         for keys in self.batch_sampler:
-            yield to_tensors(self.collate_fn([self.dataset[k] for k in keys]))
+            yield to_tensors(batch_slots.read_batch(self.dataset, keys, self.collate_fn))
 
 
 class SharedMemoryLoader(MainThreadLoader):

@@ -27,6 +27,7 @@ import traceback
 
 import numpy as np
 
+from ppocr.data import batch_slots
 from ppocr.errors import DataError
 
 SHM_DIR = "/dev/shm"
@@ -160,7 +161,7 @@ def worker_loop(dataset, collate_fn, jobs, results, prefix: str, parent: int, sl
         done += 1
         batch = None
         try:
-            batch = collate_fn([dataset[k] for k in keys], empty=alloc)
+            batch = batch_slots.read_batch(dataset, keys, collate_fn, empty=alloc)
             results.put((seq, "ok", alloc.pack(batch)))
         except DataError as e:
             results.put((seq, "data_error", str(e)))

@@ -11,6 +11,7 @@ import random
 import numpy as np
 from paddle.io import Dataset
 
+from ppocr.data import batch_slots
 from ppocr.data.transforms.base import BAD_REASONS, BadSample, Compose
 from ppocr.errors import DataError
 from ppocr.utils.logging import get_logger
@@ -74,7 +75,8 @@ class BaseDataSet(Dataset):
                 break
             j = int(np.random.randint(len(self)))
             try:
-                extra = self.transforms(self.load(j), 0, upto)
+                with batch_slots.suspended():  # the batch rows are the sample's being read
+                    extra = self.transforms(self.load(j), 0, upto)
             except BadSample:
                 continue
             if extra is not None:

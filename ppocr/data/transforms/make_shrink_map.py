@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 from shapely.geometry import Polygon
 
+from ppocr.data import batch_slots
 from ppocr.data.transforms.det_polys import as_polys, as_tags, offset_polygon
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
@@ -67,8 +68,8 @@ class MakeShrinkMap:
         polys = as_polys(data["polys"]).copy()
         tags = as_tags(data["ignore_tags"], len(polys)).copy()
         self.validate(polys, tags, h, w)
-        gt = np.zeros((h, w), dtype=np.float32)
-        mask = np.ones((h, w), dtype=np.float32)
+        gt = batch_slots.output("shrink_map", (h, w), np.float32, fill=0)
+        mask = batch_slots.output("shrink_mask", (h, w), np.float32, fill=1)
         for i, poly in enumerate(polys):
             height = poly[:, 1].max() - poly[:, 1].min()
             width = poly[:, 0].max() - poly[:, 0].min()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ppocr.data import batch_slots
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
 
@@ -53,7 +54,7 @@ class NormalizeImage:
         if (self.table is not None and isinstance(img, np.ndarray) and img.dtype == np.uint8
                 and img.ndim == 3 and img.shape[2] == 3 and img.size):
             if self.planar:
-                out = np.empty((3,) + img.shape[:2], dtype=np.float32)
+                out = batch_slots.output("image", (3,) + img.shape[:2], np.float32)
                 for c, plane in enumerate(cv2.split(img)):
                     cv2.LUT(plane, self.planes[c], dst=out[c])
                 data["image"] = out.transpose(1, 2, 0)

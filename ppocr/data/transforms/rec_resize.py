@@ -14,6 +14,7 @@ import math
 import cv2
 import numpy as np
 
+from ppocr.data import batch_slots
 from ppocr.data.transforms.base import BadSample
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
@@ -32,19 +33,22 @@ def rec_resize_norm(img: np.ndarray, image_shape, padding: bool = True,
     else:
         new_w = w
     new_w = max(new_w, 1)
-    resized = cv2.resize(img, (new_w, h)).astype("float32")
+    resized = cv2.resize(img, (new_w, h))
     if c == 1:
         if resized.ndim == 3:
             resized = resized[:, :, 0]
-        resized = resized[np.newaxis] / 255
+        planes = resized[np.newaxis]
     else:
         if resized.ndim == 2:
             raise BadSample(f"RecResizeImg: expected a {c}-channel image, got a grey one")
-        resized = resized.transpose((2, 0, 1)) / 255
-    resized -= 0.5
-    resized /= 0.5
-    out = np.zeros((c, h, w), dtype=np.float32)
-    out[:, :, :new_w] = resized
+        planes = resized.transpose((2, 0, 1))
+    # (x / 255 - 0.5) / 0.5 in float32, written into the left part of the zero-padded output
+    out = batch_slots.output("image", (c, h, w), np.float32)
+    left = out[:, :, :new_w]
+    np.divide(planes, np.float32(255), out=left, dtype=np.float32)
+    left -= np.float32(0.5)
+    left /= np.float32(0.5)
+    out[:, :, new_w:] = 0
     return out, min(1.0, float(new_w / w))
 
 
