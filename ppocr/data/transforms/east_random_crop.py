@@ -15,7 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ppocr.data.transforms.det_polys import as_polys, as_tags, is_outside_rect
+from ppocr.data.transforms.det_polys import as_polys, as_tags
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
 
@@ -29,12 +29,17 @@ def free_runs(covered: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
 
 
 def pick_span(free: np.ndarray, runs: list[np.ndarray]) -> tuple[int, int]:
-    """Two free indices (ordered): from two random runs when there are several, else anywhere."""
+    """Two free indices (ordered): from two random runs when there are several, else anywhere.
+
+    ``np.random.randint(0, n, size)`` is what ``np.random.choice(n or an array of n, size)`` draws
+    (the same numbers from the same state), without choice's argument checks."""
+    randint = np.random.randint
     if len(runs) > 1:
-        a, b = np.random.choice(len(runs), 2)
-        ends = [int(np.random.choice(runs[a])), int(np.random.choice(runs[b]))]
+        a, b = randint(0, len(runs), size=2)
+        run_a, run_b = runs[a], runs[b]
+        ends = [int(run_a[randint(0, len(run_a))]), int(run_b[randint(0, len(run_b))])]
     else:
-        ends = [int(v) for v in np.random.choice(free, size=2)]
+        ends = free[randint(0, len(free), size=2)].tolist()
     return min(ends), max(ends)
 
 
@@ -43,21 +48,28 @@ def crop_area(h: int, w: int, care_polys: np.ndarray, min_side_ratio: float,
     """(x, y, width, height) of a crop whose borders cross no cared-for polygon's box."""
     rows = np.zeros(h, dtype=np.int32)
     cols = np.zeros(w, dtype=np.int32)
-    for poly in care_polys:
-        pts = np.round(poly).astype(np.int64)
-        cols[np.clip(pts[:, 0].min(), 0, w):np.clip(pts[:, 0].max(), 0, w)] = 1
-        rows[np.clip(pts[:, 1].min(), 0, h):np.clip(pts[:, 1].max(), 0, h)] = 1
+    pts = np.round(care_polys).astype(np.int64)  # (N, P, 2)
+    limit = np.array([w, h])
+    starts = np.clip(pts.min(axis=1), 0, limit).tolist()
+    stops = np.clip(pts.max(axis=1), 0, limit).tolist()
+    for (x0, y0), (x1, y1) in zip(starts, stops):
+        cols[x0:x1] = 1
+        rows[y0:y1] = 1
     free_x, runs_x = free_runs(cols)
     free_y, runs_y = free_runs(rows)
     if len(free_x) == 0 or len(free_y) == 0:
         return 0, 0, w, h
+    # the polygons' bounding boxes, for is_outside_rect's test over all of them at once
+    box_lo, box_hi = care_polys.min(axis=1), care_polys.max(axis=1)  # (N, 2) float32
     for _ in range(max_tries):
         xmin, xmax = pick_span(free_x, runs_x)
         ymin, ymax = pick_span(free_y, runs_y)
         cw, ch = xmax - xmin, ymax - ymin
         if cw < max(min_side_ratio * w, 1) or ch < max(min_side_ratio * h, 1):
             continue
-        if any(not is_outside_rect(p, xmin, ymin, cw, ch) for p in care_polys):
+        outside = ((box_hi[:, 0] < xmin) | (box_lo[:, 0] > xmin + cw)
+                   | (box_hi[:, 1] < ymin) | (box_lo[:, 1] > ymin + ch))
+        if not outside.all():
             return xmin, ymin, cw, ch
     return 0, 0, w, h
 
@@ -95,13 +107,17 @@ class EastRandomCropData:
             sx = sy = scale
             w, h = max(int(cw * scale), 1), max(int(ch * scale), 1)
             out = np.zeros((size_h, size_w) + img.shape[2:], dtype=img.dtype)
-            out[:h, :w] = cv2.resize(crop, (w, h)).reshape((h, w) + img.shape[2:])
+            region = out[:h, :w]
+            got = cv2.resize(crop, (w, h), dst=region)  # written in place where cv2 can
+            if not np.shares_memory(got, region):
+                region[...] = got.reshape(region.shape)
         else:
             sx, sy = size_w / cw, size_h / ch
             w, h = size_w, size_h
             out = cv2.resize(crop, (w, h)).reshape((h, w) + img.shape[2:])
         mapped = (polys - np.array([x, y], dtype=np.float32)) * np.array([sx, sy], dtype=np.float32)
-        keep = np.array([not is_outside_rect(p, 0, 0, w, h) for p in mapped], dtype=bool)
+        lo, hi = mapped.min(axis=1), mapped.max(axis=1)  # is_outside_rect over all polygons
+        keep = ~((hi[:, 0] < 0) | (lo[:, 0] > w) | (hi[:, 1] < 0) | (lo[:, 1] > h))
         data["image"] = out
         data["polys"] = mapped[keep].astype(np.float32)
         data["ignore_tags"] = tags[keep]

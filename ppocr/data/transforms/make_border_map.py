@@ -20,6 +20,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ppocr.data import batch_slots
 from ppocr.data.transforms.det_polys import as_polys, as_tags, offset_polygon, shrink_distance
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
@@ -50,10 +51,21 @@ def edge_distance(p1: np.ndarray, p2: np.ndarray, xs: np.ndarray, ys: np.ndarray
         if at is not None:
             dist[at] = np.nan
         return dist
-    num = s - sq1 - sq2  # < 0 <=> acute angle at the pixel (it lies outside the edge's circle)
-    to_line_sq = (4 * (sq1 * sq2) - np.square(num)) / (4 * s)
+    # the same float64 operations in the same order as
+    #   num = s - sq1 - sq2; to_line_sq = (4 * (sq1 * sq2) - num**2) / (4 * s)
+    #   dist = sqrt(where(num < 0, fmin(sq1, sq2), to_line_sq))
+    # written into reused buffers: three grid-sized arrays instead of ten fresh ones
+    num = np.subtract(s, sq1)
+    num -= sq2
+    acute = num < 0  # acute angle at the pixel: it lies outside the edge's circle
+    dist = np.multiply(sq1, sq2)
+    dist *= 4
+    np.square(num, out=num)
+    dist -= num
+    dist /= 4 * s
+    np.copyto(dist, np.fmin(sq1, sq2, out=sq1), where=acute)
     with np.errstate(invalid="ignore"):  # a slightly negative to_line_sq gives NaN, as PaddleOCR's
-        dist = np.sqrt(np.where(num < 0, np.fmin(sq1, sq2), to_line_sq))
+        np.sqrt(dist, out=dist)
     for x, y in ((x1, y1), (x2, y2)):  # on a vertex PaddleOCR's 0/0 ends as distance 0
         at = _vertex_pixel(x, y, xs, ys)
         if at is not None:
@@ -97,7 +109,9 @@ def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_r
         xs = np.arange(ex0, ex1 + 1, dtype=np.float64)
         ys = np.arange(ey0, ey1 + 1, dtype=np.float64)
         window = ratio[ey0 - y0:ey1 - y0 + 1, ex0 - x0:ex1 - x0 + 1]
-        np.minimum(window, edge_distance(p1, p2, xs, ys) / distance, out=window)  # NaN propagates
+        dist = edge_distance(p1, p2, xs, ys)
+        dist /= distance
+        np.minimum(window, dist, out=window)  # NaN propagates
     ramp = np.float32(1) - ratio.astype(np.float32)
     region = canvas[y0 + ymin:y1 + ymin + 1, x0 + xmin:x1 + xmin + 1]
     np.fmax(ramp, region, out=region)  # fmax: a NaN ramp pixel keeps the canvas
@@ -121,8 +135,8 @@ class MakeBorderMap:
         h, w = data["image"].shape[:2]
         polys = as_polys(data["polys"])
         tags = as_tags(data["ignore_tags"], len(polys))
-        canvas = np.zeros((h, w), dtype=np.float32)
-        mask = np.zeros((h, w), dtype=np.float32)
+        canvas = batch_slots.output("threshold_map", (h, w), np.float32, fill=0)
+        mask = batch_slots.output("threshold_mask", (h, w), np.float32, fill=0)
         for poly, ignore in zip(polys, tags):
             if not ignore:
                 draw_border(poly, canvas, mask, self.shrink_ratio)
