@@ -1,5 +1,5 @@
 """albu.reseed (state copies) gives the draws of albumentations' own set_random_seed, sample after
-sample, on nested pipelines and on the project's augmentation transforms."""
+sample, on nested pipelines."""
 
 import albumentations as A
 import numpy as np
@@ -29,21 +29,3 @@ def test_reseed_equals_set_random_seed():
     assert all(np.array_equal(a, b) for a, b in zip(ours, theirs))
     assert not np.array_equal(ours[1], ours[4])  # the draws follow the seed
 
-
-def test_project_transforms_draw_the_same(monkeypatch):
-    from ppocr.data.transforms.augment import BaseDataAugmentation
-
-    image = np.random.default_rng(1).integers(0, 255, (40, 120, 3), dtype=np.uint8)
-
-    def samples():
-        t = BaseDataAugmentation()
-        out = []
-        for seed in range(8):
-            np.random.seed(seed)
-            out.append(t({"image": image.copy()})["image"])
-        return out
-
-    fast = samples()
-    monkeypatch.setattr(albu, "reseed", lambda p, s: p.set_random_seed(s))
-    slow = samples()
-    assert all(np.array_equal(a, b) for a, b in zip(fast, slow))

@@ -41,3 +41,20 @@ def _nodes(compose: BaseCompose):
             yield from _nodes(t)
         elif isinstance(t, BasicTransform):
             yield t
+
+
+def one_stream_call(pipeline: A.Compose, **targets):
+    """Call ``pipeline`` with one generator pair shared by all its nodes, seeded from ``numpy.random``
+    (so results follow the sample). Each node draws after the one before it, so nodes with their own
+    probability apply independently of each other, as PaddleOCR's augmentations do; with
+    :func:`seeded_call` every node starts from the same state, so nodes of equal ``p`` apply all
+    together or none. It is also cheaper: two generators seeded per call instead of a state copy
+    into every node."""
+    shared = getattr(pipeline, "_ppocr_stream", None)
+    if shared is None:
+        shared = pipeline._ppocr_stream = (np.random.default_rng(0), random.Random(0))
+        pipeline.set_random_state(*shared)  # albumentations hands the pair to every node
+    seed = int(np.random.randint(0, 2**31 - 1))
+    shared[0].bit_generator.state = np.random.default_rng(seed).bit_generator.state
+    shared[1].seed(seed)
+    return pipeline(**targets)

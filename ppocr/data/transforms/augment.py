@@ -4,6 +4,9 @@
 or bottom, blur, HSV shift, colour jitter, gaussian noise, colour inversion. ``RandAugment`` applies
 ``num_layers`` ops of strength ``magnitude`` (0..10) with probability ``prob``. Neither flips or
 rotates by more than a few degrees, so a 0/180 label stays true.
+
+Both draw from one generator pair per sample (:func:`ppocr.data.transforms.albu.one_stream_call`,
+seeded from ``numpy.random``), so each op's probability is its own, as in PaddleOCR.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import albumentations as A
 import numpy as np
 
-from ppocr.data.transforms.albu import seeded_call
+from ppocr.data.transforms.albu import one_stream_call
 from ppocr.registry import TRANSFORMS
 
 
@@ -52,7 +55,7 @@ class BaseDataAugmentation:
     def __call__(self, data: dict) -> dict:
         img = data["image"]
         if img.ndim == 3 and img.shape[2] == 3 and min(img.shape[:2]) > 2:
-            data["image"] = np.ascontiguousarray(seeded_call(self.pipeline, image=img)["image"])
+            data["image"] = np.ascontiguousarray(one_stream_call(self.pipeline, image=img)["image"])
         return data
 
 
@@ -78,5 +81,5 @@ class RandAugment:
     def __call__(self, data: dict) -> dict:
         img = data["image"]
         if img.ndim == 3 and img.shape[2] == 3 and min(img.shape[:2]) > 2:
-            data["image"] = np.ascontiguousarray(seeded_call(self.pipeline, image=img)["image"])
+            data["image"] = np.ascontiguousarray(one_stream_call(self.pipeline, image=img)["image"])
         return data
