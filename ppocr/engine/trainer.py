@@ -18,6 +18,7 @@ import paddle
 from ppocr.data.datasets.base import BAD_KEY, FILTERED_KEY
 from ppocr.data.sampler import sample_seed_step
 from ppocr.engine.hooks.base import Hook
+from ppocr.engine.lookahead import Lookahead
 from ppocr.errors import CheckpointError
 
 # paddle's BatchNorm1D/2D/3D (the SVTR neck's ConvBNAct) warn on every training forward that they
@@ -123,15 +124,24 @@ class Trainer:
         self._call("before_train")
         while not self.done:
             self.data.sampler.set_epoch(self.state.epoch, self.state.step_in_epoch)
-            tic = time.perf_counter()
-            for batch in self.data.loader:
-                self.reader_cost = time.perf_counter() - tic
-                self.run_step(batch)
-                self.batch_cost = time.perf_counter() - tic
-                self._call("after_step")
+            batches = Lookahead(self.data.loader)  # the next batch is read during run_step
+            try:
                 tic = time.perf_counter()
-                if self.done:
-                    break
+                batch = batches.next()
+                while batch is not None:
+                    self.reader_cost = time.perf_counter() - tic
+                    if self.state.global_step + 1 < self.total_steps:
+                        batches.read_ahead()
+                    self.run_step(batch)
+                    batches.settle()  # before the hooks: they may read data (evaluation)
+                    self.batch_cost = time.perf_counter() - tic
+                    self._call("after_step")
+                    tic = time.perf_counter()
+                    if self.done:
+                        break
+                    batch = batches.next()
+            finally:
+                batches.close()
             if self.state.step_in_epoch >= self.steps_per_epoch:
                 self.state.epoch += 1
                 self.state.step_in_epoch = 0
