@@ -1,12 +1,14 @@
-"""Loader worker processes that hand batches over through reused shared memory.
+"""Loader worker processes that hand batches over through shared memory, without copies.
 
 Paddle's multi-process loader copies each collated array twice on its way to the main process
 (into a DenseTensor, then into fresh shared memory when pickled): ~45 MB per det batch of 4, and
-fresh pages are slow to fault in, about a third of a worker's time. Here a worker stacks each
-large batch array straight into a file under ``/dev/shm`` that it reuses batch after batch
-(:class:`SlotAllocator`, through :func:`ppocr.data.collate.collate`'s ``empty``) and sends its
-name; the main process maps the file once (unlinking its name at once) and copies the array out,
-in parallel with the workers. Small arrays and everything else travel pickled.
+fresh pages are slow to fault in, about a third of a worker's time. Here a worker writes each large
+batch array into a file under ``/dev/shm`` (:class:`SlotAllocator`, as the memory of the batch
+rows, :mod:`ppocr.data.batch_slots`, and of the collate's stacks) and sends its name; the main
+process maps the file once (unlinking its name at once) and hands the array on as it is. When
+nothing uses that array any more (the training step is done with the batch) the main process sends
+the file's name back, and the worker writes a later batch into it: pages are mapped once, and
+nothing is copied on either side. Small arrays and everything else travel pickled.
 
 Batches keep the sampler's order: batch ``i`` is read by worker ``i % n``, each worker has its own
 queues, and at most ``prefetch`` batches per worker are in flight. Samples are seeded by the
@@ -18,12 +20,14 @@ itself, and a worker that dies ends the iteration with a DataError naming its ex
 from __future__ import annotations
 
 import atexit
+import collections
 import functools
 import itertools
 import mmap
 import os
 import queue
 import traceback
+import weakref
 
 import numpy as np
 
@@ -41,19 +45,47 @@ def available() -> bool:
 
 
 class SlotAllocator:
-    """A worker's ``empty(shape, dtype)`` for the collate: large arrays go to shared files reused
-    batch after batch (``slots`` sets of them, one per batch that may be in flight), so their pages
-    are mapped once; a file is replaced by a larger one when an array outgrows it."""
+    """A worker's ``empty(shape, dtype)`` for a batch: large arrays go to shared files. A file is
+    lent to the main process with the batch and is reused once its name comes back on ``returns``
+    (or at once when the batch did not keep the array); a new file is made when none is free."""
 
-    def __init__(self, prefix: str, slots: int):
+    def __init__(self, prefix: str, returns=None):
         self.prefix = prefix
-        self.slots = slots
-        self.files: dict[tuple[int, int], tuple[str, int, mmap.mmap]] = {}
+        self.returns = returns
+        self.files: dict[str, tuple[int, mmap.mmap]] = {}  # path -> (size, map)
+        self.free: list[str] = []
         self.names = itertools.count()
-        self.start(0)
+        self.made: list[tuple[np.ndarray, tuple]] = []
 
-    def start(self, job: int) -> None:
-        self.slot, self.k, self.made = job % self.slots, 0, []
+    def start(self, job: int = 0) -> None:
+        """A new batch: files handed out for one that was never sent (an error) are free again."""
+        self.free += [ref[1] for _, ref in self.made]
+        self.made = []
+
+    def _reclaim(self) -> None:
+        while self.returns is not None:
+            try:
+                path = self.returns.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                return
+            if path in self.files:
+                self.free.append(path)
+
+    def _new_file(self, size: int) -> str | None:
+        path = f"{self.prefix}{next(self.names)}"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            # reserve the pages now: a full /dev/shm (64 MB in a default docker container) is
+            # then an OSError here, and the array travels pickled, not a SIGBUS on writing
+            os.posix_fallocate(fd, 0, size)
+            buf = mmap.mmap(fd, size, flags=mmap.MAP_SHARED | POPULATE)
+        except OSError:
+            os.unlink(path)
+            return None
+        finally:
+            os.close(fd)
+        self.files[path] = (size, buf)
+        return path
 
     def __call__(self, shape, dtype) -> np.ndarray:
         dtype = np.dtype(dtype)
@@ -61,52 +93,54 @@ class SlotAllocator:
         size = count * dtype.itemsize
         if size < MIN_SHARED_BYTES:
             return np.empty(shape, dtype)
-        key = (self.slot, self.k)
-        self.k += 1
-        old = self.files.get(key)
-        replaced = None
-        if old is None or old[1] < size:
-            path = f"{self.prefix}{next(self.names)}"
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                # reserve the pages now: a full /dev/shm (64 MB in a default docker container) is
-                # then an OSError here, and the array travels pickled, not a SIGBUS on writing
-                os.posix_fallocate(fd, 0, size)
-                buf = mmap.mmap(fd, size, flags=mmap.MAP_SHARED | POPULATE)
-            except OSError:
-                os.unlink(path)
+        self._reclaim()
+        fits = [p for p in self.free if self.files[p][0] >= size]
+        if fits:
+            path = min(fits, key=lambda p: self.files[p][0])
+            self.free.remove(path)
+        else:
+            path = self._new_file(size)
+            if path is None:
                 return np.empty(shape, dtype)
-            finally:
-                os.close(fd)
-            self.files[key] = (path, size, buf)
-            replaced = old[0] if old else None
-        path, fsize, buf = self.files[key]
+        fsize, buf = self.files[path]
         arr = np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
-        self.made.append((arr, ("__shm__", path, fsize, arr.shape, dtype.str, replaced)))
+        self.made.append((arr, ("__shm__", path, fsize, arr.shape, dtype.str)))
         return arr
 
     def pack(self, batch: dict) -> dict:
-        """The batch with its shared arrays replaced by references to their files."""
+        """The batch with its shared arrays replaced by references to their files; files whose
+        arrays the batch does not hold are free again."""
         refs = {id(arr): ref for arr, ref in self.made}
-        out = {k: refs.get(id(v), v) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
+        out = {k: refs.pop(id(v), v) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
+        self.free += [ref[1] for ref in refs.values()]
         self.made = []
         return out
 
 
 class SlotReader:
     """The main process's side: maps each worker file once (and unlinks its name, so nothing is
-    left behind however the run ends) and copies the batch arrays out of it."""
+    left behind however the run ends) and hands its array on without a copy. When that array is
+    freed the file is noted (``freed``, appended to by the array's finalizer wherever it runs) and
+    :meth:`give_back` sends it to its worker (``worker``: the index :meth:`unpack` was given;
+    None: the arrays are copied out and nothing is given back)."""
 
     def __init__(self):
         self.maps: dict[str, mmap.mmap] = {}
+        self.freed: collections.deque = collections.deque()
 
-    def unpack(self, batch: dict) -> dict:
+    def give_back(self, returns: list) -> None:
+        while self.freed:
+            worker, path = self.freed.popleft()
+            try:
+                returns[worker].put(path)
+            except (ValueError, OSError):  # closed: that worker has ended
+                pass
+
+    def unpack(self, batch: dict, worker: int | None = None) -> dict:
         out = {}
         for k, v in batch.items():
-            if isinstance(v, tuple) and len(v) == 6 and v[0] == "__shm__":
-                _, path, size, shape, dtype, replaced = v
-                if replaced is not None and replaced in self.maps:
-                    self.maps.pop(replaced).close()
+            if isinstance(v, tuple) and len(v) == 5 and v[0] == "__shm__":
+                _, path, size, shape, dtype = v
                 buf = self.maps.get(path)
                 if buf is None:
                     fd = os.open(path, os.O_RDWR)
@@ -115,14 +149,18 @@ class SlotReader:
                     finally:
                         os.close(fd)
                         os.unlink(path)
-                dt = np.dtype(dtype)
-                v = np.frombuffer(buf, dtype=dt, count=int(np.prod(shape))).reshape(shape).copy()
+                whole = np.frombuffer(buf, dtype=np.dtype(dtype), count=int(np.prod(shape)))
+                if worker is None:
+                    v = whole.reshape(shape).copy()
+                else:
+                    weakref.finalize(whole, self.freed.append, (worker, path))
+                    v = whole.reshape(shape)
             out[k] = v
         return out
 
     def close(self) -> None:
-        for buf in self.maps.values():
-            buf.close()
+        """Forget the maps; each closes when the last array on it is freed (a batch may outlive
+        the iteration)."""
         self.maps.clear()
 
 
@@ -143,10 +181,9 @@ def _worker_signals() -> None:
         pass
 
 
-def worker_loop(dataset, collate_fn, jobs, results, prefix: str, parent: int, slots: int) -> None:
+def worker_loop(dataset, collate_fn, jobs, results, prefix: str, parent: int, returns=None) -> None:
     _worker_signals()
-    alloc = SlotAllocator(prefix, slots)
-    done = 0
+    alloc = SlotAllocator(prefix, returns)
     while True:
         try:
             job = jobs.get(timeout=1.0)
@@ -157,8 +194,7 @@ def worker_loop(dataset, collate_fn, jobs, results, prefix: str, parent: int, sl
         if job is None:
             return
         seq, keys = job
-        alloc.start(done)
-        done += 1
+        alloc.start()
         batch = None
         try:
             batch = batch_slots.read_batch(dataset, keys, collate_fn, empty=alloc)
@@ -188,16 +224,15 @@ class SharedMemoryWorkers:
         prefix = os.path.join(SHM_DIR, f"ppocr_{os.getpid()}_{next(_counter)}_")
         jobs = [ctx.Queue() for _ in range(n)]
         results = [ctx.Queue() for _ in range(n)]
-        # a worker reuses its files after `prefetch` + 1 batches: by then the main process has
-        # copied that batch out (it sends a worker's next job only after copying its last batch)
+        returns = [ctx.Queue() for _ in range(n)]  # files whose batch arrays were freed
         procs = [ctx.Process(target=worker_loop, daemon=True,
                              args=(self.dataset, self.collate_fn, jobs[i], results[i], f"{prefix}{i}_",
-                                   os.getpid(), self.prefetch + 1))
+                                   os.getpid(), returns[i]))
                  for i in range(n)]
         reader = SlotReader()
         for p in procs:
             p.start()
-        stop = functools.partial(_shutdown, procs, jobs, results, prefix)
+        stop = functools.partial(_shutdown, procs, jobs, results + returns, prefix)
         atexit.register(stop)  # an iterator left open at exit still ends its workers and files
         try:
             batches = enumerate(iter(self.batch_sampler))
@@ -212,7 +247,8 @@ class SharedMemoryWorkers:
                 if status != "ok":
                     raise DataError(payload) if status == "data_error" else \
                         RuntimeError(f"loader worker failed: {payload}")
-                batch = reader.unpack(payload)  # copied out before the worker may reuse its files
+                batch = reader.unpack(payload, seq % n)
+                reader.give_back(returns)
                 for nseq, keys in itertools.islice(batches, 1):
                     jobs[nseq % n].put((nseq, list(keys)))
                     sent += 1

@@ -87,3 +87,20 @@ def test_full_shared_memory_falls_back_to_pickled_arrays(monkeypatch):
     want = [collate([ds[k] for k in keys]) for keys in sampler]
     assert all(np.array_equal(g["image"], w["image"]) for g, w in zip(got, want)) and len(got) == 2
     assert leftovers() == []
+
+
+def test_batches_are_not_copied_and_files_come_back_when_freed(monkeypatch):
+    """The main process hands on the shared arrays themselves; a batch kept stays intact (its files
+    are not reused), and the files of batches dropped are reused (a handful, not one per batch)."""
+    mapped = []
+    close = shm_workers.SlotReader.close
+    monkeypatch.setattr(shm_workers.SlotReader, "close", lambda self: (mapped.append(len(self.maps)), close(self)))
+    ds = Toy(60)
+    sampler = EpochBatchSampler(len(ds), 4, False, False, seed=0, pad=False)
+    want = [collate([ds[k] for k in keys]) for keys in sampler]
+    for got, w in zip(shm_workers.SharedMemoryWorkers(ds, sampler, collate, 1, prefetch=2), want):
+        assert isinstance(got["image"].base, np.ndarray) and np.array_equal(got["image"], w["image"])
+    assert mapped[-1] <= 6 < len(want)
+    kept = list(shm_workers.SharedMemoryWorkers(ds, sampler, collate, 1, prefetch=2))
+    assert all(np.array_equal(g["image"], w["image"]) for g, w in zip(kept, want)) and len(kept) == 15
+    assert mapped[-1] == 15 and leftovers() == []
