@@ -161,8 +161,9 @@ class MainThreadLoader(TalliedLoader):
         return len(self.batch_sampler)
 
     def _batches(self):
+        memory = batch_slots.Recycler()  # the memory of the batches the caller is done with
         for keys in self.batch_sampler:
-            yield to_tensors(batch_slots.read_batch(self.dataset, keys, self.collate_fn))
+            yield to_tensors(batch_slots.read_batch(self.dataset, keys, self.collate_fn, empty=memory))
 
 
 class SharedMemoryLoader(MainThreadLoader):

@@ -112,6 +112,11 @@ class SlotAllocator:
         arrays the batch does not hold are free again."""
         refs = {id(arr): ref for arr, ref in self.made}
         out = {k: refs.pop(id(v), v) if isinstance(v, np.ndarray) else v for k, v in batch.items()}
+        unsent = [arr for arr, ref in self.made if id(arr) in refs]
+        for k, v in out.items():  # arrays kept in a list (not stacked) may be rows of those files:
+            if isinstance(v, list) and unsent:  # copies, as the queue pickles them later
+                out[k] = [x.copy() if isinstance(x, np.ndarray) and any(
+                    np.may_share_memory(x, arr) for arr in unsent) else x for x in v]
         self.free += [ref[1] for ref in refs.values()]
         self.made = []
         return out

@@ -17,7 +17,11 @@ class Toy:
     def __init__(self, twice: bool = False, wide: bool = False):
         self.twice, self.wide = twice, wide
 
-    def __getitem__(self, index: int) -> dict:
+    def __len__(self) -> int:
+        return 6
+
+    def __getitem__(self, index) -> dict:
+        index = index[1] if isinstance(index, tuple) else index  # (epoch, index) from a sampler
         w = 7 if self.wide and index == 2 else 5
         img = batch_slots.output("image", (2, w), np.float32, fill=0)
         img[0, : index + 1] = index
@@ -68,3 +72,37 @@ def test_reused_memory_is_filled():
     dirty = lambda shape, dtype: np.full(shape, 9, dtype)  # noqa: E731 - memory with old values
     got = batch_slots.read_batch(Toy(), [0, 1], collate, empty=dirty)
     assert np.array_equal(got["image"], expected(Toy(), [0, 1])["image"])
+
+
+def test_recycled_memory_is_reused_once_freed_and_never_while_kept():
+    import gc
+
+    memory = batch_slots.Recycler(min_bytes=1)
+    ds = Toy()
+    kept = [batch_slots.read_batch(ds, [i, i + 1], collate, empty=memory) for i in range(3)]
+    want = [expected(ds, [i, i + 1]) for i in range(3)]
+    assert all(np.array_equal(k["image"], w["image"]) and np.array_equal(k["mask"], w["mask"])
+               for k, w in zip(kept, want))
+    row = kept[0]["image"][1]  # a view of a batch array keeps its memory out of the pool
+    del kept
+    gc.collect()
+    reused = batch_slots.read_batch(ds, [4, 5], collate, empty=memory)
+    assert not np.shares_memory(reused["image"], row) and memory.free  # freed ones were there to take
+    assert np.array_equal(reused["image"], expected(ds, [4, 5])["image"])
+    assert np.array_equal(row, want[0]["image"][1])
+
+
+def test_rows_kept_in_a_list_by_a_worker_arrive_intact():
+    from ppocr.data import shm_workers
+    from ppocr.data.sampler import EpochBatchSampler
+
+    if not shm_workers.available():
+        return
+    ds = Toy(wide=True)
+    sampler = EpochBatchSampler(6, 3, False, False, seed=0, pad=False)
+    got = list(shm_workers.SharedMemoryWorkers(ds, sampler, collate, 1, prefetch=2))
+    want = [expected(ds, keys) for keys in sampler]
+    assert isinstance(got[0]["image"], list)  # sample 2 is wider: not stacked
+    for g, w in zip(got, want):
+        assert all(np.array_equal(a, b) for a, b in zip(g["image"], w["image"]))
+        assert np.array_equal(g["mask"], w["mask"])
