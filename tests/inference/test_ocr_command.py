@@ -144,7 +144,7 @@ def test_lang(crops_dir, pretrained):
 def test_rec_char_dict_path(capsys, crops_dir, pretrained, release_exports, tmp_path):
     keys = pretrained / "ppocrv3_rec" / "ppocr_keys_v1.txt"
     path = str(crops_dir / "text_rec.jpg")
-    for source in ([], ["--rec_model_dir", release_exports["rec"]]):  # checkpoint, export
+    for source in ([], ["--use_onnx", "false"], ["--rec_model_dir", release_exports["rec"]]):  # release, checkpoint, export
         printed = run(capsys, "--image_dir", path, "--det", "false", "--rec_char_dict_path", str(keys), *source)
         assert printed[path][0][0] == "韩国小馆"
     small = tmp_path / "en.txt"
@@ -152,8 +152,10 @@ def test_rec_char_dict_path(capsys, crops_dir, pretrained, release_exports, tmp_
     with pytest.raises(ConfigError, match="rec_char_dict_path.*28 CTC classes, but the rec model outputs 6625"):
         main(["--image_dir", path, "--det", "false", "--rec_char_dict_path", str(small),
               "--rec_model_dir", release_exports["rec"]])
+    with pytest.raises(ConfigError, match="rec_char_dict_path.*28 CTC classes, but the rec model outputs 6625"):
+        main(["--image_dir", path, "--det", "false", "--rec_char_dict_path", str(small)])  # the release's ONNX
     with pytest.raises(CheckpointError, match="6625, model 28"):  # a checkpoint's head is built for the dictionary
-        main(["--image_dir", path, "--det", "false", "--rec_char_dict_path", str(small)])
+        main(["--image_dir", path, "--det", "false", "--rec_char_dict_path", str(small), "--use_onnx", "false"])
 
 
 def test_save_crop_res(capsys, page, tmp_path, pretrained):
@@ -228,8 +230,9 @@ def test_use_onnx(capsys, release_exports, page, crops_dir, tmp_path, system):
     printed = run(capsys, "--image_dir", crop, "--det", "false", "--use_onnx", "true",
                   "--rec_model_dir", str(bare / "rec.onnx"), "--rec_char_dict_path", keys)
     assert printed[crop][0][0] == "韩国小馆"
-    with pytest.raises(ConfigError, match="use_onnx: give --det_model_dir"):
-        main(["--image_dir", crop, "--use_onnx", "true", "--rec_model_dir", str(dirs["rec"])])
+    # no --det_model_dir: the released det's ONNX file (ppocr-pretrained keeps it)
+    printed = run(capsys, "--image_dir", path, "--use_onnx", "true", "--rec_model_dir", str(dirs["rec"]))[path]
+    assert [text for _, (text, _) in printed] == [line.text for line in expected]
 
 
 def test_pdf_pages(capsys, doc_images, tmp_path, pretrained):

@@ -29,8 +29,8 @@ def test_each_release_matches_onnxruntime_and_is_a_checkpoint(imported):
     out, states = imported
     for name, state in states.items():
         assert state["max_abs_diff"] <= TOLERANCE
-        assert sorted(os.listdir(out / name))[:3] == ["config.yml", "model.pdparams"] + (
-            ["ppocr_keys_v1.txt"] if name == "ppocrv3_rec" else ["state.json"])
+        assert sorted(os.listdir(out / name)) == sorted(["config.yml", "model.pdparams", "state.json", "inference.onnx"]
+                                                        + (["ppocr_keys_v1.txt"] if name == "ppocrv3_rec" else []))
     assert len((out / "ppocrv3_rec" / "ppocr_keys_v1.txt").read_text().splitlines()) == 6623
 
 
@@ -39,6 +39,18 @@ def test_rerun_is_a_no_op(imported, cache):
     before = os.path.getmtime(out / "ppocrv3_det" / "model.pdparams")
     import_release(RELEASES[0], str(out), cache)
     assert os.path.getmtime(out / "ppocrv3_det" / "model.pdparams") == before
+
+
+def test_the_released_onnx_file_is_kept_and_restored(imported, cache):
+    out, states = imported
+    release = RELEASES[2]
+    kept = out / release.name / "inference.onnx"
+    assert fetch.sha256(str(kept)) == fetch.RELEASED[release.onnx][1] == states[release.name]["onnx"]["sha256"]
+    kept.unlink()  # lost, or an import made before the file was kept
+    before = os.path.getmtime(out / release.name / "model.pdparams")
+    state = import_release(release, str(out), cache)
+    assert fetch.sha256(str(kept)) == state["onnx"]["sha256"] == fetch.RELEASED[release.onnx][1]
+    assert os.path.getmtime(out / release.name / "model.pdparams") == before  # nothing else redone
 
 
 def test_loading_names_the_training_only_parameters(imported, logs):
