@@ -17,6 +17,8 @@ boxes is a few times fewer pixels than PaddleOCR's whole padded box per edge.
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -33,18 +35,18 @@ def _vertex_pixel(x: float, y: float, xs: np.ndarray, ys: np.ndarray) -> tuple[i
     return int(y - ys[0]), int(x - xs[0])
 
 
-def edge_distance(p1: np.ndarray, p2: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """DB distance from the grid ``xs`` x ``ys`` (float64) to the edge p1-p2 (float32 points).
+def edge_distance(p1: tuple[float, float], p2: tuple[float, float], s: float, xs: np.ndarray,
+                  ys: np.ndarray) -> np.ndarray:
+    """DB distance from the grid ``xs`` x ``ys`` (float64) to the edge p1-p2 (float32 values).
 
     The same numbers as PaddleOCR's law-of-cosines form: the angle test uses its numerator
-    s - d1^2 - d2^2 (s, the squared edge length, computed in float32 as PaddleOCR does), and the
+    s - d1^2 - d2^2 (``s``, the squared edge length, computed in float32 as PaddleOCR does), and the
     line distance is sqrt((4 d1^2 d2^2 - num^2) / 4s), which equals its sqrt(d1^2 d2^2 sin^2 / s)."""
-    x1, y1, x2, y2 = (np.float64(v) for v in (p1[0], p1[1], p2[0], p2[1]))
+    (x1, y1), (x2, y2) = p1, p2
     dx1, dy1 = np.square(xs - x1), np.square(ys - y1)
     dx2, dy2 = np.square(xs - x2), np.square(ys - y2)
     sq1 = dx1[None, :] + dy1[:, None]
     sq2 = dx2[None, :] + dy2[:, None]
-    s = np.float64(np.square(p1[0] - p2[0]) + np.square(p1[1] - p2[1]))  # float32 arithmetic
     if s == 0:  # repeated vertex: the distance to it; undefined (NaN) on it, as in PaddleOCR
         dist = np.sqrt(sq1)
         at = _vertex_pixel(x1, y1, xs, ys)
@@ -66,7 +68,7 @@ def edge_distance(p1: np.ndarray, p2: np.ndarray, xs: np.ndarray, ys: np.ndarray
     np.copyto(dist, np.fmin(sq1, sq2, out=sq1), where=acute)
     with np.errstate(invalid="ignore"):  # a slightly negative to_line_sq gives NaN, as PaddleOCR's
         np.sqrt(dist, out=dist)
-    for x, y in ((x1, y1), (x2, y2)):  # on a vertex PaddleOCR's 0/0 ends as distance 0
+    for x, y in (p1, p2):  # on a vertex PaddleOCR's 0/0 ends as distance 0
         at = _vertex_pixel(x, y, xs, ys)
         if at is not None:
             dist[at] = 0.0
@@ -98,19 +100,25 @@ def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_r
     rel[:, 0] = poly[:, 0] - xmin
     rel[:, 1] = poly[:, 1] - ymin
     ratio = np.ones((y1 - y0 + 1, x1 - x0 + 1), dtype=np.float64)  # min over edges of d / D, <= 1
-    for i in range(len(rel)):
-        p1, p2 = rel[i], rel[(i + 1) % len(rel)]
-        ex0 = max(int(np.floor(min(p1[0], p2[0]) - distance)) - 1, x0)
-        ex1 = min(int(np.ceil(max(p1[0], p2[0]) + distance)) + 1, x1)
-        ey0 = max(int(np.floor(min(p1[1], p2[1]) - distance)) - 1, y0)
-        ey1 = min(int(np.ceil(max(p1[1], p2[1]) + distance)) + 1, y1)
+    # squared edge lengths in float32 (PaddleOCR's rounding); then plain floats (the same values)
+    step = rel - np.roll(rel, -1, axis=0)
+    lengths_sq = (np.square(step[:, 0]) + np.square(step[:, 1])).tolist()
+    pts = [tuple(pt) for pt in rel.tolist()]
+    d = float(distance)
+    x0, x1, y0, y1 = int(x0), int(x1), int(y0), int(y1)
+    for i in range(len(pts)):
+        p1, p2 = pts[i], pts[(i + 1) % len(pts)]
+        ex0 = max(math.floor(min(p1[0], p2[0]) - d) - 1, x0)
+        ex1 = min(math.ceil(max(p1[0], p2[0]) + d) + 1, x1)
+        ey0 = max(math.floor(min(p1[1], p2[1]) - d) - 1, y0)
+        ey1 = min(math.ceil(max(p1[1], p2[1]) + d) + 1, y1)
         if ex0 > ex1 or ey0 > ey1:
             continue
         xs = np.arange(ex0, ex1 + 1, dtype=np.float64)
         ys = np.arange(ey0, ey1 + 1, dtype=np.float64)
         window = ratio[ey0 - y0:ey1 - y0 + 1, ex0 - x0:ex1 - x0 + 1]
-        dist = edge_distance(p1, p2, xs, ys)
-        dist /= distance
+        dist = edge_distance(p1, p2, lengths_sq[i], xs, ys)
+        dist /= d
         np.minimum(window, dist, out=window)  # NaN propagates
     ramp = np.float32(1) - ratio.astype(np.float32)
     region = canvas[y0 + ymin:y1 + ymin + 1, x0 + xmin:x1 + xmin + 1]

@@ -21,11 +21,12 @@ from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
 
 
-def signed_area(poly: np.ndarray) -> np.float32:
-    """Shoelace area, accumulated in float32 in vertex order (PaddleOCR's rounding)."""
-    prev = np.roll(poly, 1, axis=0)
-    terms = poly[:, 0] * prev[:, 1] - poly[:, 1] * prev[:, 0]
-    return np.cumsum(terms, dtype=np.float32)[-1] / np.float32(2.0)
+def signed_areas(polys: np.ndarray) -> np.ndarray:
+    """Shoelace areas of (N, P, 2) float32 polygons, accumulated in float32 in vertex order
+    (PaddleOCR's rounding)."""
+    prev = np.roll(polys, 1, axis=1)
+    terms = polys[:, :, 0] * prev[:, :, 1] - polys[:, :, 1] * prev[:, :, 0]
+    return np.cumsum(terms, axis=1, dtype=np.float32)[:, -1] / np.float32(2.0)
 
 
 @TRANSFORMS.register
@@ -46,12 +47,12 @@ class MakeShrinkMap:
         """Clip to the image, mark degenerate polygons, orient them (in place)."""
         polys[:, :, 0] = np.clip(polys[:, :, 0], 0, w - 1)
         polys[:, :, 1] = np.clip(polys[:, :, 1], 0, h - 1)
-        for i in range(len(polys)):
-            area = signed_area(polys[i])
-            if abs(area) < 1:
-                tags[i] = True
-            if area > 0:
-                polys[i] = polys[i][::-1]
+        if not len(polys):
+            return
+        areas = signed_areas(polys)
+        tags[np.abs(areas) < 1] = True
+        flip = areas > 0
+        polys[flip] = polys[flip][:, ::-1]
 
     def shrink(self, poly: np.ndarray) -> list:
         shape = Polygon(poly)
