@@ -54,7 +54,10 @@ def one_stream_call(pipeline: A.Compose, **targets):
     if shared is None:
         shared = pipeline._ppocr_stream = (np.random.default_rng(0), random.Random(0))
         pipeline.set_random_state(*shared)  # albumentations hands the pair to every node
-    seed = int(np.random.randint(0, 2**31 - 1))
-    shared[0].bit_generator.state = np.random.default_rng(seed).bit_generator.state
-    shared[1].seed(seed)
+    gen, py = shared
+    py.seed(int(np.random.randint(0, 2**31 - 1)))
+    # the numpy generator's PCG64 state and (odd) increment come from the Python one: what a
+    # SeedSequence would give, without its hashing (a third of this call's cost)
+    gen.bit_generator.state = {"bit_generator": "PCG64", "has_uint32": 0, "uinteger": 0,
+                               "state": {"state": py.getrandbits(128), "inc": py.getrandbits(128) | 1}}
     return pipeline(**targets)
