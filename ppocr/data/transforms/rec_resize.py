@@ -19,6 +19,8 @@ from ppocr.data.transforms.base import BadSample
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
 
+_NORM_TABLE = (np.arange(256, dtype=np.float32) / np.float32(255) - np.float32(0.5)) / np.float32(0.5)
+
 
 def rec_resize_norm(img: np.ndarray, image_shape, padding: bool = True,
                     keep_long: bool = False) -> tuple[np.ndarray, float]:
@@ -45,9 +47,15 @@ def rec_resize_norm(img: np.ndarray, image_shape, padding: bool = True,
     # (x / 255 - 0.5) / 0.5 in float32, written into the left part of the zero-padded output
     out = batch_slots.output("image", (c, h, w), np.float32)
     left = out[:, :, :new_w]
-    np.divide(planes, np.float32(255), out=left, dtype=np.float32)
-    left -= np.float32(0.5)
-    left /= np.float32(0.5)
+    if planes.dtype == np.uint8:  # the 256 results, computed with the same float32 operations
+        for k in range(c):
+            got = cv2.LUT(np.ascontiguousarray(planes[k]), _NORM_TABLE, dst=left[k])
+            if not np.shares_memory(got, left):
+                left[k] = got
+    else:
+        np.divide(planes, np.float32(255), out=left, dtype=np.float32)
+        left -= np.float32(0.5)
+        left /= np.float32(0.5)
     out[:, :, new_w:] = 0
     return out, min(1.0, float(new_w / w))
 
