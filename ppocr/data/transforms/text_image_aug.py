@@ -35,13 +35,14 @@ def mls_affine_map(src_pts: np.ndarray, dst_pts: np.ndarray, h: int, w: int,
     gx = (np.arange(-(-w // step)) + 0.5) * step - 0.5
     vx, vy = np.tile(gx, len(gy)), np.repeat(gy, len(gx))  # (M,), row by row
     dx, dy = p[:, 0:1] - vx, p[:, 1:2] - vy  # (K, M)
-    wts = np.ascontiguousarray((1.0 / np.maximum(dx * dx + dy * dy, 1e-8)).T)  # (M, K)
+    w_km = 1.0 / np.maximum(dx * dx + dy * dy, 1e-8)  # (K, M)
+    wts = np.ascontiguousarray(w_km.T)  # (M, K)
     wsum = wts.sum(1, keepdims=True)
     p_star = wts @ p / wsum
     q_star = wts @ q / wsum
     ph0, ph1 = p[:, 0:1] - p_star[:, 0], p[:, 1:2] - p_star[:, 1]  # (K, M)
     qh0, qh1 = q[:, 0:1] - q_star[:, 0], q[:, 1:2] - q_star[:, 1]
-    w0, w1 = wts.T * ph0, wts.T * ph1
+    w0, w1 = w_km * ph0, w_km * ph1  # the same values as wts.T's, read in memory order
     a = np.empty((len(vx), 2, 2))
     b = np.empty((len(vx), 2, 2))
     a[:, 0, 0] = (w0 * ph0).sum(0) + 1e-8  # a small ridge keeps A invertible
