@@ -116,6 +116,30 @@ def test_iaa_augment_flip_and_resize_are_exact():
     np.testing.assert_allclose(out["polys"][0, :, 0], (339 - x) * 2, atol=1e-3)
 
 
+def test_iaa_augment_ops_draw_independently():
+    """imgaug draws each op's parameters on its own: whether a sample is flipped says nothing of its
+    rotation or scale (per-node seeding gave every op the same draw: flipped samples were always
+    shrunk, correlation -0.86)."""
+    aug = build("IaaAugment")
+    image = np.zeros((100, 200, 3), np.uint8)
+    flipped, scale, angle = [], [], []
+    for s in range(400):
+        seed(s)
+        quad = np.array([[[10, 10], [60, 10], [60, 20], [10, 20]]], np.float32)
+        out = aug({"image": image, "polys": quad})
+        height, width = out["image"].shape[:2]
+        p = out["polys"][0]
+        flipped.append(p[:, 0].mean() / width > 0.5)
+        scale.append(width / 200)
+        top = p[1] - p[0] if not flipped[-1] else p[0] - p[1]  # the quad's top edge, left to right
+        angle.append(np.degrees(np.arctan2(top[1], top[0])))
+    flipped, scale, angle = np.array(flipped), np.array(scale), np.array(angle)
+    assert 0.4 < flipped.mean() < 0.6 and 0.5 <= scale.min() < 0.7 and 2.7 < scale.max() <= 3.0
+    assert np.abs(angle).max() <= 10.5 and angle.min() < -8 and angle.max() > 8
+    for a, b in ((flipped, scale), (flipped, np.abs(angle)), (scale, angle), (flipped, angle)):
+        assert abs(np.corrcoef(a, b)[0, 1]) < 0.15
+
+
 @pytest.mark.parametrize("args", [
     [{"type": "Crop", "args": {}}], [{"type": "Affine", "args": {"rotat": 3}}],
     [{"type": "Resize", "args": {"size": "big"}}], [{"type": "Affine", "args": {"order": 2}}], "Fliplr"])

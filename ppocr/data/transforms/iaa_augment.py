@@ -21,7 +21,7 @@ import albumentations as A
 import cv2
 import numpy as np
 
-from ppocr.data.transforms.albu import seeded_call
+from ppocr.data.transforms.albu import one_stream_call
 from ppocr.data.transforms.det_polys import as_polys
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
@@ -128,7 +128,7 @@ class IaaAugment:
             return data
         polys = as_polys(data["polys"])
         points = polys.reshape(-1, 2)
-        out = seeded_call(self.pipeline, image=data["image"], keypoints=points)
+        out = one_stream_call(self.pipeline, image=data["image"], keypoints=points)  # ops draw independently
         data["image"] = np.ascontiguousarray(out["image"])
         data["polys"] = np.asarray(out["keypoints"], dtype=np.float32).reshape(polys.shape)
         return data
