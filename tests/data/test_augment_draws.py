@@ -59,3 +59,13 @@ def test_results_follow_the_numpy_seed():
         again = [sample(s) for s in reversed(range(12))][::-1]
         assert all(np.array_equal(a, b) for a, b in zip(first, again))
         assert any(not np.array_equal(first[0], f) for f in first[1:])
+
+
+def test_noise_is_paddleocrs_faint_noise():
+    """PaddleOCR adds 0.5 * N(0, 0.1) grey levels (std 0.16): no pixel moves by more than a level."""
+    only_noise = BaseDataAugmentation(crop_prob=0, reverse_prob=0, noise_prob=1, jitter_prob=0, blur_prob=0,
+                                      hsv_aug_prob=0)
+    for seed in range(5):
+        np.random.seed(seed)
+        out = only_noise({"image": IMAGE.copy()})["image"]
+        assert out.shape == IMAGE.shape and np.abs(out.astype(int) - IMAGE).max() <= 1

@@ -36,6 +36,9 @@ class _CropRows(A.ImageOnlyTransform):
         return img[rows:] if top else img[:-rows]
 
 
+NOISE_STD = 0.5 * 0.1 ** 0.5 / 255
+
+
 @TRANSFORMS.register
 class BaseDataAugmentation:
     training_only = True  # training targets or augmentation: not run at inference
@@ -48,7 +51,8 @@ class BaseDataAugmentation:
             A.HueSaturationValue(hue_shift_limit=10, sat_shift_limit=30, val_shift_limit=20,
                                  p=hsv_aug_prob),
             A.ColorJitter(brightness=0.3, contrast=0.3, saturation=0.3, hue=0.05, p=jitter_prob),
-            A.GaussNoise(std_range=(0.02, 0.08), p=noise_prob),
+            # PaddleOCR's add_gasuss_noise: 0.5 * N(0, var 0.1) grey levels, i.e. a std of 0.158 / 255
+            A.GaussNoise(std_range=(NOISE_STD, NOISE_STD), p=noise_prob),
             A.InvertImg(p=reverse_prob),
         ])
 
