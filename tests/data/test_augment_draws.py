@@ -34,12 +34,13 @@ def test_ops_apply_independently_with_their_probability():
 
 
 def test_equal_probability_nodes_differ_under_set_random_seed_semantics():
-    """The reason for one stream: per-node seeding (seeded_call) gives every node the same draws."""
+    """The reason for one stream: albumentations' set_random_seed seeds every node alike, so nodes
+    of equal p apply together or not at all."""
     pipeline = A.Compose([A.InvertImg(p=0.5), A.ToGray(p=0.5)])
     applied = []
     for seed in range(40):
-        np.random.seed(seed)
-        albu.seeded_call(pipeline, image=IMAGE)
+        pipeline.set_random_seed(seed)
+        pipeline(image=IMAGE)
         applied.append(tuple(bool(t.params) for t in pipeline.transforms))
     assert all(a == b for a, b in applied)
     assert any(a != b for a, b in _applied_pairs(pipeline))

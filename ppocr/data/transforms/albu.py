@@ -6,50 +6,15 @@ import random
 
 import albumentations as A
 import numpy as np
-from albumentations.core.composition import BaseCompose
-from albumentations.core.transforms_interface import BasicTransform
-
-
-def seeded_call(pipeline: A.Compose, **targets):
-    """Call ``pipeline`` after reseeding it from ``numpy.random`` (so results follow the sample)."""
-    reseed(pipeline, int(np.random.randint(0, 2**31 - 1)))
-    return pipeline(**targets)
-
-
-def reseed(pipeline: A.Compose, seed: int) -> None:
-    """What ``pipeline.set_random_seed(seed)`` does (every node's numpy Generator and Python Random
-    start from ``seed``), without building two fresh generators per node per sample: the state a
-    seeded pair starts from is computed once and copied into each node's own pair. The first call
-    goes through albumentations, which gives each node its own pair."""
-    nodes = getattr(pipeline, "_ppocr_nodes", None)
-    if nodes is None:
-        pipeline.set_random_seed(seed)
-        pipeline._ppocr_nodes = list(_nodes(pipeline))
-        return
-    state = np.random.default_rng(seed).bit_generator.state
-    py_state = random.Random(seed).getstate()
-    for node in nodes:
-        node.seed = seed
-        node.random_generator.bit_generator.state = state
-        node.py_random.setstate(py_state)
-
-
-def _nodes(compose: BaseCompose):
-    yield compose
-    for t in compose.transforms:
-        if isinstance(t, BaseCompose):
-            yield from _nodes(t)
-        elif isinstance(t, BasicTransform):
-            yield t
 
 
 def one_stream_call(pipeline: A.Compose, **targets):
     """Call ``pipeline`` with one generator pair shared by all its nodes, seeded from ``numpy.random``
     (so results follow the sample). Each node draws after the one before it, so nodes with their own
-    probability apply independently of each other, as PaddleOCR's augmentations do; with
-    :func:`seeded_call` every node starts from the same state, so nodes of equal ``p`` apply all
-    together or none. It is also cheaper: two generators seeded per call instead of a state copy
-    into every node."""
+    probability apply independently of each other, as PaddleOCR's augmentations do (albumentations'
+    ``set_random_seed`` gives every node the same seed, so nodes of equal ``p`` would apply all
+    together or none). It is also cheap: one Python generator seeded per call, the numpy one's state
+    taken from it."""
     shared = getattr(pipeline, "_ppocr_stream", None)
     if shared is None:
         shared = pipeline._ppocr_stream = (np.random.default_rng(0), random.Random(0))
