@@ -1,12 +1,14 @@
 """Work a training step does not need: a distillation model's evaluation runs only the sub-models
-the post-process reads, and the training metric's extra forward is read at most every 10 steps."""
+the post-process reads, and the training metric's extra forward is read at most every 10 steps and
+within 1% of the training time."""
 
 from __future__ import annotations
 
 import paddle
 import pytest
 
-from ppocr.engine.hooks.logger import METRIC_EVERY, LoggerHook
+from ppocr.engine.hooks import logger as logger_module
+from ppocr.engine.hooks.logger import METRIC_EVERY, METRIC_SHARE, LoggerHook
 from ppocr.engine.trainer import Schedule, Trainer, Training, TrainState
 from ppocr.errors import ConfigError
 from ppocr.modeling.architectures.distillation_model import DistillationModel
@@ -56,7 +58,9 @@ class _Recorder:
         self.lines.append((step, record))
 
 
-def test_training_metric_is_read_at_most_every_ten_steps_when_logging_every_step():
+def test_training_metric_is_read_at_most_every_ten_steps_when_logging_every_step(monkeypatch):
+    clock = [0.0]  # 1 s steps; the metric's forward here takes no time
+    monkeypatch.setattr(logger_module.time, "perf_counter", lambda: clock[0])
     reads = []
 
     class Hook(LoggerHook):
@@ -74,6 +78,7 @@ def test_training_metric_is_read_at_most_every_ten_steps_when_logging_every_step
     hook = Hook(recorder, 1, 1, (None, None))
     hook.before_train(trainer)
     for step in range(1, total + 1):
+        clock[0] += 1.0
         trainer.state.global_step = step
         trainer.last_losses = {"loss": 1.0}
         hook.after_step(trainer)
@@ -84,6 +89,36 @@ def test_training_metric_is_read_at_most_every_ten_steps_when_logging_every_step
     hook = Hook(_Recorder(), 10, 1, (None, None))
     hook.before_train(trainer)
     for step in range(1, total + 1):
+        clock[0] += 1.0
         trainer.state.global_step = step
         hook.after_step(trainer)
     assert reads == [10, 20]  # step 25 (the last line) is 5 steps after 20
+
+
+def test_training_metric_takes_at_most_its_share_of_the_time(monkeypatch):
+    clock = [0.0]
+    monkeypatch.setattr(logger_module.time, "perf_counter", lambda: clock[0])
+    reads = []
+
+    class Hook(LoggerHook):
+        def batch_metric(self, trainer):
+            reads.append(trainer.state.global_step)
+            clock[0] += 0.25  # an eval forward: a quarter of a 1 s step
+            return {"acc": 0.5}
+
+    class Opt:
+        def get_lr(self):
+            return 0.1
+
+    total = 120
+    trainer = Trainer(Training(None, Opt(), None, None), None, Schedule(total, total, 1), TrainState())
+    hook = Hook(_Recorder(), 1, 1, (None, None))
+    hook.before_train(trainer)
+    for step in range(1, total + 1):
+        clock[0] += 1.0
+        trainer.state.global_step = step
+        trainer.last_losses = {"loss": 1.0}
+        hook.after_step(trainer)
+    assert reads[0] == 1 and len(reads) >= 3  # not every 10 steps (12 reads): about every 25
+    assert all(b - a >= METRIC_EVERY for a, b in zip(reads, reads[1:]))
+    assert 0.25 * (len(reads) - 1) <= METRIC_SHARE * clock[0]
