@@ -96,7 +96,8 @@ def build_systems(dirs: dict, params, cpu_threads: int) -> dict:
     plain = systems["paddle"]
     loaded = {"det": plain.det, "rec": plain.rec.predictor, "cls": plain.cls.predictor if plain.cls else None}
     # the reference: onnxruntime with its default session options, on the files of the wheel
-    onnx = {k: with_onnx(p, fetch.released_path(ONNX[k], cache), cpu_threads) for k, p in loaded.items() if p}
+    onnx = {k: with_onnx(p, fetch.released_path(ONNX[k], cache), cpu_threads, spinning=True)
+            for k, p in loaded.items() if p}
     systems["onnxruntime"] = TextSystem(onnx["det"], onnx["rec"], onnx.get("cls"), params)
     return systems
 

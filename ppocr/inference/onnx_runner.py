@@ -40,8 +40,12 @@ DEFAULT_INFO = {
 }
 
 
-def ort_runner(onnx_path: str, cpu_threads: int = 0):
-    """``run(x: NCHW float32) -> first output`` on onnxruntime's CPU provider."""
+def ort_runner(onnx_path: str, cpu_threads: int = 0, spinning: bool = False):
+    """``run(x: NCHW float32) -> first output`` on onnxruntime's CPU provider. ``spinning`` False
+    (ours): the session's worker threads sleep when a run ends instead of spinning (onnxruntime's
+    default), because the OCR system runs det, cls and rec as three sessions in turn and a pool
+    still spinning takes the cores the next stage needs (the system on 2 cores: 377 ms per photo
+    against 415-427 with spinning, idle machine; under load it matters more)."""
     try:
         import onnxruntime as ort
     except ImportError:
@@ -52,6 +56,8 @@ def ort_runner(onnx_path: str, cpu_threads: int = 0):
     options.log_severity_level = 3
     if cpu_threads:
         options.intra_op_num_threads = int(cpu_threads)
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
     except Exception as e:  # noqa: BLE001 - onnxruntime raises its own types for unreadable models
@@ -104,8 +110,9 @@ def onnx_predictor_parts(path: str, kind: str | None, cpu_threads: int = 0) -> t
     return info, ort_runner(onnx, cpu_threads), charset, "onnxruntime"
 
 
-def with_onnx(predictor, onnx_path: str, cpu_threads: int = 0):
-    """The same pre-/post-processing and labels as ``predictor``, the model from ``onnx_path``."""
+def with_onnx(predictor, onnx_path: str, cpu_threads: int = 0, spinning: bool = False):
+    """The same pre-/post-processing and labels as ``predictor``, the model from ``onnx_path``
+    (``spinning`` True: onnxruntime's default session options, bench/infer_latency.py's reference)."""
     from ppocr.inference.predictor import Predictor
 
-    return Predictor(predictor.info, ort_runner(onnx_path, cpu_threads), predictor.charset, "onnxruntime")
+    return Predictor(predictor.info, ort_runner(onnx_path, cpu_threads, spinning), predictor.charset, "onnxruntime")
