@@ -18,7 +18,7 @@ def truncation(data: bytes) -> str | None:
     head = bytes(data[:8])
     if head.startswith(JPEG_START):
         end = data.rfind(JPEG_EOI)
-        if end < 0 or end < data.rfind(JPEG_SOS):
+        if end < 0 or data.find(JPEG_SOS, end + 2) >= 0:  # a scan after it; only the tail is searched
             return "truncated JPEG (no end-of-image marker after the image data)"
     elif head == PNG_SIGNATURE and data.rfind(PNG_IEND) < 0:
         return "truncated PNG (no IEND chunk)"
