@@ -86,6 +86,10 @@ class Settings:
     # compile the training forward with paddle.jit.to_static (faster on CPU; equal to dygraph
     # up to float summation order, so opt-in)
     to_static: bool = False
+    # threads of Paddle's CPU math (conv, matmul) when training on a CPU: 1 is Paddle's default and
+    # keeps results bitwise PaddleOCR's; 0 = one per core; more is faster (the trajectories then
+    # agree to float summation order, ~1e-6), so opt-in
+    cpu_threads: int = _key(1, at_least(0))
 
     @property
     def eval_start_every(self) -> tuple[int, int]:

@@ -41,6 +41,10 @@ def setup_device(g: Settings, env: DistEnv) -> str:
         if g.use_gpu:
             get_logger().info("no GPU available: running on the CPU")
     paddle.set_device(device)
+    if device == "cpu" and g.cpu_threads != 1:
+        threads = g.cpu_threads or os.cpu_count() or 1
+        paddle.base.core.set_num_threads(threads)
+        get_logger().info(f"Global.cpu_threads: Paddle's CPU math runs on {threads} threads")
     return device
 
 

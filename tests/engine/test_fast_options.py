@@ -87,3 +87,19 @@ def test_the_options_are_off_by_default_and_checked():
         layer_patterns([1])
     with pytest.raises(ConfigError, match=r"Global.freeze_backbone: no sub-layer matches \['nothing'\]"):
         freeze_layers(paddle.nn.Sequential(paddle.nn.Linear(2, 2)), ["nothing"])
+
+
+def test_cpu_threads_sets_paddles_math_threads_on_a_cpu(monkeypatch, logs):
+    from ppocr.engine import run
+
+    assert settings({"Global": {}}).cpu_threads == 1  # Paddle's own default: bitwise PaddleOCR's
+    with pytest.raises(ConfigError, match="cpu_threads"):
+        settings({"Global": {"cpu_threads": -1}})
+    calls = []
+    monkeypatch.setattr(paddle.base.core, "set_num_threads", calls.append)
+    env = type("Env", (), {"rank": 0})()
+    for value, expected in ((1, []), (3, [3]), (0, [__import__("os").cpu_count()])):
+        calls.clear()
+        device = run.setup_device(settings({"Global": {"use_gpu": False, "cpu_threads": value}}), env)
+        assert device == "cpu" and calls == expected
+    assert "Global.cpu_threads: Paddle's CPU math runs on" in logs.text
