@@ -58,44 +58,9 @@ class _Recorder:
         self.lines.append((step, record))
 
 
-def test_training_metric_is_read_at_most_every_ten_steps_when_logging_every_step(monkeypatch):
-    clock = [0.0]  # 1 s steps; the metric's forward here takes no time
-    monkeypatch.setattr(logger_module.time, "perf_counter", lambda: clock[0])
-    reads = []
-
-    class Hook(LoggerHook):
-        def batch_metric(self, trainer):
-            reads.append(trainer.state.global_step)
-            return {"acc": 0.5}
-
-    class Opt:
-        def get_lr(self):
-            return 0.1
-
-    total = 25
-    trainer = Trainer(Training(None, Opt(), None, None), None, Schedule(total, total, 1), TrainState())
-    recorder = _Recorder()
-    hook = Hook(recorder, 1, 1, (None, None))
-    hook.before_train(trainer)
-    for step in range(1, total + 1):
-        clock[0] += 1.0
-        trainer.state.global_step = step
-        trainer.last_losses = {"loss": 1.0}
-        hook.after_step(trainer)
-    assert reads == [1, 1 + METRIC_EVERY, 1 + 2 * METRIC_EVERY]
-    assert [s for s, r in recorder.lines if "acc" in r] == reads and len(recorder.lines) == total
-    # printing every 10 steps: every regular line has it, as before (the last, short one not)
-    reads.clear()
-    hook = Hook(_Recorder(), 10, 1, (None, None))
-    hook.before_train(trainer)
-    for step in range(1, total + 1):
-        clock[0] += 1.0
-        trainer.state.global_step = step
-        hook.after_step(trainer)
-    assert reads == [10, 20]  # step 25 (the last line) is 5 steps after 20
-
-
-def test_training_metric_takes_at_most_its_share_of_the_time(monkeypatch):
+def _metric_reads(monkeypatch, total: int, print_every: int, forward_seconds: float = 0.0):
+    """The steps at which LoggerHook read the training metric over ``total`` 1 s steps (a fake
+    clock) whose metric forward takes ``forward_seconds``, and the recorder's lines."""
     clock = [0.0]
     monkeypatch.setattr(logger_module.time, "perf_counter", lambda: clock[0])
     reads = []
@@ -103,22 +68,36 @@ def test_training_metric_takes_at_most_its_share_of_the_time(monkeypatch):
     class Hook(LoggerHook):
         def batch_metric(self, trainer):
             reads.append(trainer.state.global_step)
-            clock[0] += 0.25  # an eval forward: a quarter of a 1 s step
+            clock[0] += forward_seconds
             return {"acc": 0.5}
 
     class Opt:
         def get_lr(self):
             return 0.1
 
-    total = 120
     trainer = Trainer(Training(None, Opt(), None, None), None, Schedule(total, total, 1), TrainState())
-    hook = Hook(_Recorder(), 1, 1, (None, None))
+    recorder = _Recorder()
+    hook = Hook(recorder, print_every, 1, (None, None))
     hook.before_train(trainer)
     for step in range(1, total + 1):
         clock[0] += 1.0
         trainer.state.global_step = step
         trainer.last_losses = {"loss": 1.0}
         hook.after_step(trainer)
+    return reads, recorder.lines, clock[0]
+
+
+def test_training_metric_is_read_at_most_every_ten_steps_when_logging_every_step(monkeypatch):
+    reads, lines, _ = _metric_reads(monkeypatch, 25, 1)
+    assert reads == [1, 1 + METRIC_EVERY, 1 + 2 * METRIC_EVERY]
+    assert [s for s, r in lines if "acc" in r] == reads and len(lines) == 25
+    # printing every 10 steps: every regular line has it, as before (the last, short one not)
+    reads, _, _ = _metric_reads(monkeypatch, 25, 10)
+    assert reads == [10, 20]  # step 25 (the last line) is 5 steps after 20
+
+
+def test_training_metric_takes_at_most_its_share_of_the_time(monkeypatch):
+    reads, _, elapsed = _metric_reads(monkeypatch, 120, 1, forward_seconds=0.25)  # a quarter of a step
     assert reads[0] == 1 and len(reads) >= 3  # not every 10 steps (12 reads): about every 25
     assert all(b - a >= METRIC_EVERY for a, b in zip(reads, reads[1:]))
-    assert 0.25 * (len(reads) - 1) <= METRIC_SHARE * clock[0]
+    assert 0.25 * (len(reads) - 1) <= METRIC_SHARE * elapsed
