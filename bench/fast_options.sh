@@ -30,7 +30,7 @@ O=("${COMMON[@]}" "Train.dataset.data_dir=$d" "Train.dataset.label_file_list=[$d
    "Eval.dataset.label_file_list=[$d/$el]" Eval.loader.num_workers=0 "${extra[@]}")
 run_one() {  # NAME SYSTEM [OURS OVERRIDES...]
   local name=$1 sys=$2; shift 2
-  rm -rf "$WORK_DIR/out/$name" "$RUNS/$name"
+  rm -rf "${WORK_DIR:?}/out/${name:?}" "${RUNS:?}/${name:?}"
   if [ "$sys" = peer ]; then
     "$OPY" "$HERE/stamp.py" run "$RUNS" "$name" "$PEER" -- "$PPY" tools/train.py -c "$pcfg" \
       -o "${O[@]}" Global.pretrained_model= "Global.save_model_dir=$WORK_DIR/out/$name" || true
