@@ -103,3 +103,21 @@ def test_the_default_system_reads_what_the_checkpoints_read(pretrained, doc_imag
         assert [a.text for a in ours] == [b.text for b in ref] and len(ours) > 0, path
         assert np.abs(np.stack([a.points for a in ours]) - np.stack([b.points for b in ref])).max() <= 1, path
         assert max(abs(a.score - b.score) for a, b in zip(ours, ref)) < 1e-4, path
+
+
+def test_our_sessions_do_not_spin_and_the_reference_keeps_onnxruntimes_default(own_release, monkeypatch):
+    import onnxruntime as ort
+
+    from ppocr.inference.onnx_runner import ort_runner
+
+    made = []
+    real = ort.InferenceSession
+    monkeypatch.setattr(ort, "InferenceSession", lambda path, options, **kw: made.append(options) or real(path, options, **kw))
+    path = str(own_release / "ppocrv3_cls" / "inference.onnx")
+    ort_runner(path)
+    ort_runner(path, spinning=True)
+    load_stage("cls")  # the default path goes through ort_runner
+    entry = "session.intra_op.allow_spinning"
+    assert made[0].get_session_config_entry(entry) == "0" and made[2].get_session_config_entry(entry) == "0"
+    with pytest.raises(Exception):  # noqa: B017 - unset: onnxruntime's own default (spinning)
+        made[1].get_session_config_entry(entry)
