@@ -28,7 +28,14 @@ from ppocr.inference.crop_batcher import CropBatcher
 from ppocr.inference.images import read_image
 from ppocr.inference.params import SystemParams
 from ppocr.inference.predictor import Predictor
-from ppocr.inference.system import REC_DICT, db_postprocess, load_stage, pretrained_dir, with_det_resize
+from ppocr.inference.system import (
+    PRETRAINED,
+    REC_DICT,
+    db_postprocess,
+    load_stage,
+    pretrained_dir,
+    with_det_resize,
+)
 from ppocr.utils.logging import get_logger
 
 
@@ -99,7 +106,7 @@ class ModelRunner:
         if kind == "rec" and use_onnx is not False and model_dir and os.path.isfile(model_dir) and not char_dict:
             from ppocr.inference.onnx_runner import locate_onnx
 
-            released = pretrained_dir() / "ppocrv3_rec" / REC_DICT
+            released = pretrained_dir() / PRETRAINED["rec"] / REC_DICT
             if locate_onnx(model_dir)[1] is None and released.is_file():
                 char_dict = str(released)  # a bare .onnx carries no dictionary
         predictor = load_stage(kind, model_dir, config, weights, overrides, use_mkldnn=use_mkldnn, use_gpu=use_gpu,

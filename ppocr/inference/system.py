@@ -157,17 +157,15 @@ def _export_onnx(model_dir: str) -> str | None:
 def _released_onnx(kind: str, required: bool) -> str | None:
     """pretrained/<name>/inference.onnx, checked against the sha256 state.json records; None when
     it is absent (an import made before it was kept) unless ``required``."""
-    import json
-
+    from ppocr.engine.checkpoint import read_state
     from ppocr.utils.io import file_sha256
     from ppocr.utils.paths import RELEASED_ONNX
 
     folder = pretrained_dir() / PRETRAINED[kind]
     path = folder / RELEASED_ONNX
     try:
-        with open(folder / "state.json", encoding="utf-8") as f:
-            recorded = (json.load(f).get("onnx") or {}).get("sha256")
-    except (OSError, ValueError):
+        recorded = (read_state(str(folder)).get("onnx") or {}).get("sha256")
+    except CheckpointError:  # no (readable) state.json: not imported, or imported before the file was kept
         recorded = None
     if not path.is_file() or not recorded:
         if required:

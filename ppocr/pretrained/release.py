@@ -112,7 +112,7 @@ def import_release(release: Release, out_root: str | None = None, cache: str | N
             os.path.isfile(os.path.join(out_dir, "state.json")):
         state = read_state(out_dir)
         if state.get("source") == source and state.get("max_abs_diff", 1.0) <= TOLERANCE:
-            return _keep_onnx(out_dir, onnx_path, state)
+            return _keep_onnx(out_dir, onnx_path, fetch.RELEASED[release.onnx][1], state)
     tmp = out_dir.rstrip("/") + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     weights, cfg = _import(release, onnx_path, tmp)
@@ -133,7 +133,7 @@ def import_release(release: Release, out_root: str | None = None, cache: str | N
                                                                        allow_unicode=True))
     state = {"source": source, "max_abs_diff": diff, "tensors": len(weights),
              "missing_ok": list(release.missing_ok)}
-    state = _keep_onnx(tmp, onnx_path, state)
+    state = _keep_onnx(tmp, onnx_path, fetch.RELEASED[release.onnx][1], state)
     from ppocr.utils.io import replace_dir
 
     replace_dir(tmp, out_dir)
@@ -142,10 +142,10 @@ def import_release(release: Release, out_root: str | None = None, cache: str | N
     return state
 
 
-def _keep_onnx(out_dir: str, onnx_path: str, state: dict) -> dict:
-    """Copy the (checked) released ONNX file into ``out_dir`` as inference.onnx unless an identical
-    copy is there; record its sha256 in state.json."""
-    digest = file_sha256(onnx_path)
+def _keep_onnx(out_dir: str, onnx_path: str, digest: str, state: dict) -> dict:
+    """Copy the released ONNX file (``digest``: its pinned sha256, which fetch.checked_path has
+    checked) into ``out_dir`` as inference.onnx unless an identical copy is there; record the
+    digest in state.json."""
     target = os.path.join(out_dir, RELEASED_ONNX)
     if state.get("onnx") == {"file": RELEASED_ONNX, "sha256": digest} and os.path.isfile(target) \
             and file_sha256(target) == digest:
