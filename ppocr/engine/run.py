@@ -29,6 +29,7 @@ from ppocr.errors import ConfigError
 from ppocr.modeling.freeze_layers import freeze_layers, layer_patterns
 from ppocr.modeling.freeze_norm import freeze_norm, norm_patterns
 from ppocr.optimizer import build_optimizer
+from ppocr.utils.hugepages import hugepages_on
 from ppocr.utils.logging import get_logger
 
 
@@ -123,6 +124,9 @@ def _train(cfg: Config, env: DistEnv) -> TrainState:
     out_dir = g.save_model_dir
     log = get_logger(os.path.join(out_dir, "train.log") if env.is_main else None)
     setup_device(g, env)
+    if hugepages_on():
+        log.info("malloc: transparent huge pages on (GLIBC_TUNABLES glibc.malloc.hugetlb=1), "
+                 "far fewer page faults per step; PPOCR_HUGEPAGES=0 turns this off")
     seed = g.seed
     seed_everything(seed)
     session = Session(cfg, env.rank, env.world_size)

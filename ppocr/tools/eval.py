@@ -4,6 +4,7 @@ import argparse
 import json
 
 from ppocr.cli import add_config_args, load, run_main
+from ppocr.utils.hugepages import restart_with_hugepages
 
 
 def main() -> None:
@@ -24,4 +25,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    restart_with_hugepages()  # before anything else: glibc reads its tunables at start-up
     run_main(main)

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from helpers import REPO, cls_overrides, kill_and_resume, run_tool
 
+from ppocr.utils.hugepages import glibc_version, hugepage_env, hugepages_on, thp_mode
+
 CFG = str(REPO / "configs" / "cls" / "ppocrv3_cls.yml")
 pytestmark = pytest.mark.slow
 
@@ -40,6 +42,13 @@ def test_training_writes_checkpoints_logs_and_config(trained):
     assert (out / "config.yml").is_file() and (out / "train.log").is_file()
     assert any(p.name.startswith("vdlrecords") for p in (out / "vdl").iterdir())  # VisualDL scalars
     assert "global_step: 2" in trained["log"]
+
+
+def test_training_asks_for_huge_pages_where_the_machine_has_them(trained):
+    """tools/train.py restarts itself with glibc's huge-page malloc on a machine that qualifies
+    (Linux, glibc >= 2.35, THP madvise: this one and CI's) and says so in one line; not elsewhere."""
+    expected = hugepages_on() or hugepage_env(os.environ, sys.platform, glibc_version(), thp_mode()) is not None
+    assert trained["log"].count("transparent huge pages on") == int(expected)
 
 
 def test_eval_tool_reports_accuracy(trained, cls_data):
