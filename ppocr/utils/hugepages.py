@@ -2,8 +2,8 @@
 
 Paddle's CPU allocator takes every tensor from malloc and gives it back when the tensor dies, and
 glibc maps large blocks afresh and unmaps them on free. A training step therefore faults in its
-activations page by page, every step: the det student (batch 4, 640 crops) took ~500,000 minor
-page faults per step (2 GB of 4 KiB pages), rec ~57,000. glibc 2.35 and later can ask the kernel for
+activations page by page, every step: the det student (batch 4, 640 crops) took ~400,000 minor
+page faults per step (1.6 GB of 4 KiB pages), rec ~57,000. glibc 2.35 and later can ask the kernel for
 transparent huge pages on the memory malloc maps (the tunable ``glibc.malloc.hugetlb=1``, which
 calls ``madvise(MADV_HUGEPAGE)``): the same runs then take ~12x fewer faults, with the same
 numbers (only where the memory comes from changes) and the same peak RSS within 2%.
