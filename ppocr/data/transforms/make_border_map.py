@@ -35,6 +35,18 @@ def _vertex_pixel(x: float, y: float, xs: np.ndarray, ys: np.ndarray) -> tuple[i
     return int(y - ys[0]), int(x - xs[0])
 
 
+_GRID = np.arange(0, dtype=np.float64)
+
+
+def _grid(start: int, stop: int) -> np.ndarray:
+    """np.arange(start, stop) as float64 (0 <= start), a view of one cached range."""
+    global _GRID
+    if stop > len(_GRID):
+        _GRID = np.arange(max(stop, 2 * len(_GRID), 1024), dtype=np.float64)
+        _GRID.flags.writeable = False
+    return _GRID[start:stop]
+
+
 def edge_distance(p1: tuple[float, float], p2: tuple[float, float], s: float, xs: np.ndarray,
                   ys: np.ndarray) -> np.ndarray:
     """DB distance from the grid ``xs`` x ``ys`` (float64) to the edge p1-p2 (float32 values).
@@ -43,10 +55,12 @@ def edge_distance(p1: tuple[float, float], p2: tuple[float, float], s: float, xs
     s - d1^2 - d2^2 (``s``, the squared edge length, computed in float32 as PaddleOCR does), and the
     line distance is sqrt((4 d1^2 d2^2 - num^2) / 4s), which equals its sqrt(d1^2 d2^2 sin^2 / s)."""
     (x1, y1), (x2, y2) = p1, p2
-    dx1, dy1 = np.square(xs - x1), np.square(ys - y1)
-    dx2, dy2 = np.square(xs - x2), np.square(ys - y2)
-    sq1 = dx1[None, :] + dy1[:, None]
-    sq2 = dx2[None, :] + dy2[:, None]
+    # squared offsets to both end points, rows (p1, p2): (x1 - x)^2 is (x - x1)^2 bit for bit
+    dx = np.subtract.outer((x1, x2), xs)
+    dy = np.subtract.outer((y1, y2), ys)
+    np.square(dx, out=dx)
+    np.square(dy, out=dy)
+    sq1, sq2 = dy[:, :, None] + dx[:, None, :]  # the squared distances to p1 and to p2
     if s == 0:  # repeated vertex: the distance to it; undefined (NaN) on it, as in PaddleOCR
         dist = np.sqrt(sq1)
         at = _vertex_pixel(x1, y1, xs, ys)
@@ -75,11 +89,15 @@ def edge_distance(p1: tuple[float, float], p2: tuple[float, float], s: float, xs
     return dist
 
 
-def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_ratio: float) -> None:
+def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_ratio: float,
+                scale: tuple[float, float] | None = None) -> None:
     """Add one polygon's padded region to ``mask`` and its 1 - d/D ramp to ``canvas`` (max).
 
     An edge only matters within D of it (farther, d / D is clipped to 1), so each edge is evaluated
-    on its own bounding box grown by D, not on the whole padded polygon."""
+    on its own bounding box grown by D, not on the whole padded polygon.
+
+    ``scale`` (mul, add): the ramp is written as ramp * mul + add (float32), for a canvas that
+    holds scaled values already (see MakeBorderMap: the same as scaling the whole map after)."""
     distance = shrink_distance(poly, shrink_ratio)
     if distance is None:
         return
@@ -114,13 +132,15 @@ def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_r
         ey1 = min(math.ceil(max(p1[1], p2[1]) + d) + 1, y1)
         if ex0 > ex1 or ey0 > ey1:
             continue
-        xs = np.arange(ex0, ex1 + 1, dtype=np.float64)
-        ys = np.arange(ey0, ey1 + 1, dtype=np.float64)
+        xs, ys = _grid(ex0, ex1 + 1), _grid(ey0, ey1 + 1)
         window = ratio[ey0 - y0:ey1 - y0 + 1, ex0 - x0:ex1 - x0 + 1]
         dist = edge_distance(p1, p2, lengths_sq[i], xs, ys)
         dist /= d
         np.minimum(window, dist, out=window)  # NaN propagates
     ramp = np.float32(1) - ratio.astype(np.float32)
+    if scale is not None:
+        ramp *= scale[0]
+        ramp += scale[1]
     region = canvas[y0 + ymin:y1 + ymin + 1, x0 + xmin:x1 + xmin + 1]
     np.fmax(ramp, region, out=region)  # fmax: a NaN ramp pixel keeps the canvas
 
@@ -139,17 +159,29 @@ class MakeBorderMap:
         self.thresh_min = float(thresh_min)
         self.thresh_max = float(thresh_max)
 
+    @staticmethod
+    def background(scale: tuple[float, float]) -> np.float32:
+        """The scaled value of a pixel no polygon reaches: 0 * mul + add in float32."""
+        zero = np.zeros(1, np.float32)
+        zero *= scale[0]
+        zero += scale[1]
+        return zero[0]
+
     def __call__(self, data: dict) -> dict:
         h, w = data["image"].shape[:2]
         polys = as_polys(data["polys"])
         tags = as_tags(data["ignore_tags"], len(polys))
-        canvas = batch_slots.output("threshold_map", (h, w), np.float32, fill=0)
+        # The map is scaled to [thresh_min, thresh_max] as ramp * (max - min) + min in float32.
+        # That scaling is monotonic (float32 rounding keeps order) and maps 0 to
+        # min, so scaling each polygon's ramp before the max over polygons gives the same bits as
+        # scaling the whole map after it; the canvas starts at the scaled 0 and only the
+        # polygons' boxes are scaled, instead of two passes over the whole map.
+        scale = (self.thresh_max - self.thresh_min, self.thresh_min)
+        canvas = batch_slots.output("threshold_map", (h, w), np.float32, fill=self.background(scale))
         mask = batch_slots.output("threshold_mask", (h, w), np.float32, fill=0)
         for poly, ignore in zip(polys, tags):
             if not ignore:
-                draw_border(poly, canvas, mask, self.shrink_ratio)
-        canvas *= self.thresh_max - self.thresh_min  # in place: the same float32 operations
-        canvas += self.thresh_min
+                draw_border(poly, canvas, mask, self.shrink_ratio, scale)
         data["threshold_map"] = canvas
         data["threshold_mask"] = mask
         return data

@@ -15,6 +15,27 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+_GRIDS: dict[tuple[int, int, int], tuple[np.ndarray, ...]] = {}
+
+
+def _grid(h: int, w: int, step: int) -> tuple[np.ndarray, ...]:
+    """(gx, gy, vx, vy) of an h x w image's grid (read-only arrays, cached): a line's three warps
+    share one, and lines of one size recur."""
+    key = (h, w, step)
+    got = _GRIDS.get(key)
+    if got is None:
+        # grid points at the centres of step x step cells: cv2.resize's linear interpolation of the
+        # coarse field then lands exactly on every pixel (replicated at the outer half cells)
+        gy = (np.arange(-(-h // step)) + 0.5) * step - 0.5
+        gx = (np.arange(-(-w // step)) + 0.5) * step - 0.5
+        got = (gx, gy, np.tile(gx, len(gy)), np.repeat(gy, len(gx)))  # vx, vy: (M,), row by row
+        for arr in got:
+            arr.flags.writeable = False
+        if len(_GRIDS) >= 256:
+            _GRIDS.clear()
+        _GRIDS[key] = got
+    return got
+
 
 def mls_affine_map(src_pts: np.ndarray, dst_pts: np.ndarray, h: int, w: int,
                    grid_step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -29,11 +50,7 @@ def mls_affine_map(src_pts: np.ndarray, dst_pts: np.ndarray, h: int, w: int,
     p = np.asarray(dst_pts, dtype=np.float64)  # deformation is evaluated in output space
     q = np.asarray(src_pts, dtype=np.float64)
     step = grid_step or max(1, min(h, w) // 12)
-    # grid points at the centres of step x step cells: cv2.resize's linear interpolation of the
-    # coarse field then lands exactly on every pixel (replicated at the outer half cells)
-    gy = (np.arange(-(-h // step)) + 0.5) * step - 0.5
-    gx = (np.arange(-(-w // step)) + 0.5) * step - 0.5
-    vx, vy = np.tile(gx, len(gy)), np.repeat(gy, len(gx))  # (M,), row by row
+    gx, gy, vx, vy = _grid(h, w, step)
     dx, dy = p[:, 0:1] - vx, p[:, 1:2] - vy  # (K, M)
     w_km = 1.0 / np.maximum(dx * dx + dy * dy, 1e-8)  # (K, M)
     wts = np.ascontiguousarray(w_km.T)  # (M, K)
