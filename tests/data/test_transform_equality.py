@@ -126,3 +126,43 @@ def test_normalize_before_to_chw_writes_planes_with_same_values(shape):
     assert np.array_equal(bits(got), bits(want))
     alone = build_transforms([{"NormalizeImage": {"scale": "1./255."}}], "t")
     assert not alone.ops[0].planar and alone({"image": img})["image"].flags.c_contiguous
+
+
+def test_areas_lengths_equal_shapely_one_by_one():
+    """MakeBorderMap/MakeShrinkMap measure all polygons in one shapely call: the same GEOS values
+    as a Polygon per polygon, degenerate ones (a point, a repeated vertex, a line) included."""
+    from shapely.geometry import Polygon
+
+    from ppocr.data.transforms.det_polys import areas_lengths, shrink_distance, shrink_distances
+
+    rng = np.random.default_rng(3)
+    polys = (rng.random((300, 4, 2)) * 700 - 30).astype(np.float32)
+    polys[:5] = polys[:5, :1]  # a point
+    polys[5:10, 2] = polys[5:10, 1]  # a repeated vertex
+    polys[10:15, :, 1] = 7.5  # a line
+    areas, lengths = areas_lengths(polys)
+    assert areas == [Polygon(p).area for p in polys]
+    assert lengths == [Polygon(p).length for p in polys]
+    assert shrink_distances(polys, 0.4) == [shrink_distance(p, 0.4) for p in polys]
+    assert areas_lengths(polys[:0]) == ([], [])
+
+
+def test_threshold_map_scaled_per_polygon_equals_scaling_after():
+    """MakeBorderMap scales each polygon's ramp before the max over polygons: the same bits as
+    the whole map scaled after (overlapping polygons, a NaN-free and a border case)."""
+    from ppocr.data.transforms import make_border_map as mbm
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        h, w = int(rng.integers(40, 120)), int(rng.integers(40, 120))
+        centre = rng.random((6, 1, 2)) * [w, h]
+        polys = (centre + rng.normal(0, 15, (6, 4, 2))).astype(np.float32)
+        out = mbm.MakeBorderMap()({"image": np.zeros((h, w, 3), np.uint8), "polys": polys,
+                                   "ignore_tags": np.zeros(6, bool)})
+        canvas, mask = np.zeros((h, w), np.float32), np.zeros((h, w), np.float32)
+        for poly in polys:
+            mbm.draw_border(poly, canvas, mask, 0.4)
+        canvas *= 0.7 - 0.3
+        canvas += 0.3
+        assert out["threshold_map"].tobytes() == canvas.tobytes()
+        assert out["threshold_mask"].tobytes() == mask.tobytes()

@@ -23,7 +23,13 @@ import cv2
 import numpy as np
 
 from ppocr.data import batch_slots
-from ppocr.data.transforms.det_polys import as_polys, as_tags, offset_polygon, shrink_distance
+from ppocr.data.transforms.det_polys import (
+    as_polys,
+    as_tags,
+    offset_polygon,
+    shrink_distance,
+    shrink_distances,
+)
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
 
@@ -90,15 +96,17 @@ def edge_distance(p1: tuple[float, float], p2: tuple[float, float], s: float, xs
 
 
 def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_ratio: float,
-                scale: tuple[float, float] | None = None) -> None:
+                scale: tuple[float, float] | None = None, distance: float | None | bool = False) -> None:
     """Add one polygon's padded region to ``mask`` and its 1 - d/D ramp to ``canvas`` (max).
 
     An edge only matters within D of it (farther, d / D is clipped to 1), so each edge is evaluated
     on its own bounding box grown by D, not on the whole padded polygon.
 
     ``scale`` (mul, add): the ramp is written as ramp * mul + add (float32), for a canvas that
-    holds scaled values already (see MakeBorderMap: the same as scaling the whole map after)."""
-    distance = shrink_distance(poly, shrink_ratio)
+    holds scaled values already (see MakeBorderMap: the same as scaling the whole map after).
+    ``distance``: the polygon's :func:`shrink_distance` when the caller has it (None: no area)."""
+    if distance is False:
+        distance = shrink_distance(poly, shrink_ratio)
     if distance is None:
         return
     paths = offset_polygon(poly, distance)
@@ -179,9 +187,9 @@ class MakeBorderMap:
         scale = (self.thresh_max - self.thresh_min, self.thresh_min)
         canvas = batch_slots.output("threshold_map", (h, w), np.float32, fill=self.background(scale))
         mask = batch_slots.output("threshold_mask", (h, w), np.float32, fill=0)
-        for poly, ignore in zip(polys, tags):
-            if not ignore:
-                draw_border(poly, canvas, mask, self.shrink_ratio, scale)
+        cared = polys[~tags]
+        for poly, distance in zip(cared, shrink_distances(cared, self.shrink_ratio)):
+            draw_border(poly, canvas, mask, self.shrink_ratio, scale, distance)
         data["threshold_map"] = canvas
         data["threshold_mask"] = mask
         return data

@@ -16,7 +16,7 @@ import numpy as np
 from shapely.geometry import Polygon
 
 from ppocr.data import batch_slots
-from ppocr.data.transforms.det_polys import as_polys, as_tags, offset_polygon
+from ppocr.data.transforms.det_polys import areas_lengths, as_polys, as_tags, offset_polygon
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
 
@@ -54,11 +54,14 @@ class MakeShrinkMap:
         flip = areas > 0
         polys[flip] = polys[flip][:, ::-1]
 
-    def shrink(self, poly: np.ndarray) -> list:
-        shape = Polygon(poly)
+    def shrink(self, poly: np.ndarray, area: float | None = None, length: float | None = None) -> list:
+        """``area``, ``length``: shapely's for ``poly`` when the caller has them."""
+        if area is None or length is None:
+            shape = Polygon(poly)
+            area, length = shape.area, shape.length
         pieces = []
         for ratio in self.ratios:
-            distance = shape.area * (1 - np.power(ratio, 2)) / shape.length
+            distance = area * (1 - np.power(ratio, 2)) / length
             pieces = offset_polygon(poly, -distance)
             if len(pieces) == 1:
                 break
@@ -71,10 +74,13 @@ class MakeShrinkMap:
         self.validate(polys, tags, h, w)
         gt = batch_slots.output("shrink_map", (h, w), np.float32, fill=0)
         mask = batch_slots.output("shrink_mask", (h, w), np.float32, fill=1)
+        # the polygons' sizes and (for the ones shrunk) shapely areas and perimeters, all at once
+        extents = (polys.max(axis=1) - polys.min(axis=1)).tolist()  # (width, height) per polygon
+        todo = [i for i, (width, height) in enumerate(extents)
+                if not tags[i] and not min(height, width) < self.min_text_size]
+        measures = dict(zip(todo, zip(*areas_lengths(polys[todo]))))
         for i, poly in enumerate(polys):
-            height = poly[:, 1].max() - poly[:, 1].min()
-            width = poly[:, 0].max() - poly[:, 0].min()
-            pieces = [] if tags[i] or min(height, width) < self.min_text_size else self.shrink(poly)
+            pieces = self.shrink(poly, *measures[i]) if i in measures else []
             if not pieces:
                 cv2.fillPoly(mask, poly.astype(np.int32)[np.newaxis], 0)
                 tags[i] = True
