@@ -55,8 +55,8 @@ class NormalizeImage:
                 and img.ndim == 3 and img.shape[2] == 3 and img.size):
             if self.planar:
                 out = batch_slots.output("image", (3,) + img.shape[:2], np.float32)
-                for c, plane in enumerate(cv2.split(img)):
-                    cv2.LUT(plane, self.planes[c], dst=out[c])
+                for c, table in enumerate(self.planes):  # one channel copy at a time (not three)
+                    cv2.LUT(cv2.extractChannel(img, c), table, dst=out[c])
                 data["image"] = out.transpose(1, 2, 0)
             else:
                 data["image"] = cv2.LUT(np.ascontiguousarray(img), self.table)
