@@ -31,7 +31,7 @@ def _grid(h: int, w: int, step: int) -> tuple[np.ndarray, ...]:
         got = (gx, gy, np.tile(gx, len(gy)), np.repeat(gy, len(gx)))  # vx, vy: (M,), row by row
         for arr in got:
             arr.flags.writeable = False
-        if len(_GRIDS) >= 256:
+        if len(_GRIDS) >= 64:  # a few MB at most
             _GRIDS.clear()
         _GRIDS[key] = got
     return got
