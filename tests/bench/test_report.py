@@ -139,6 +139,21 @@ def test_fast_options_latest_line_and_runs_fallback(tmp_path):
     assert rows["training det_student"]["status"] == "not run"
 
 
+def test_fast_options_target_is_the_pairs_fastest_option_set(tmp_path):
+    """>= 1.3x is asked of the pair with an option: with two option sets in one line, the faster
+    carries the target and the other is shown for comparison, not counted as a miss."""
+    rec = fast_record("rec", "Global.cpu_threads=0", [6.0, 6.0, 6.0], [5.8, 5.9, 6.0])
+    rec["options2"] = "Global.cpu_threads=0 Global.to_static=true Global.freeze_backbone=true"
+    rec["runs"]["opt2"] = [2.5, 2.4, 2.6]
+    (tmp_path / "fast_options.jsonl").write_text(json.dumps(rec) + "\n")
+    rows = by_figure(report.build(str(tmp_path), ""))
+    slow = rows["training rec + Global.cpu_threads=0"]
+    fast = rows["training rec + Global.cpu_threads=0 Global.to_static=true Global.freeze_backbone=true"]
+    assert fast["ratio"] == pytest.approx(6.0 / 2.5, abs=1e-3) and fast["target"] == 1.3 and fast["met"] is True
+    assert slow["ratio"] == pytest.approx(6.0 / 5.9, abs=1e-3) and slow["target"] is None and slow["met"] is None
+    assert "comparison" in slow["note"]
+
+
 def infer_output(default_ms: float, ort_ms: float) -> str:
     runtimes = {}
     for name, ms, default, exports in (("checkpoint", default_ms, True, False), ("paddle+onednn", 400.0, False, False),
