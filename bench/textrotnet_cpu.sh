@@ -15,7 +15,7 @@ args=()
 if [ "${1:-}" = from_rec ]; then
     shift
     out=output/bench/textrotnet_from_rec
-    args=(-o Global.save_model_dir=$out Global.pretrained_model=pretrained/ppocrv3_rec
+    args=(-o "Global.save_model_dir=$out" Global.pretrained_model=pretrained/ppocrv3_rec
           'Global.allow_mismatch=["head.*"]' Global.max_iters=300 'Global.eval_batch_step=[0,50]'
           Optimizer.lr.learning_rate=0.001
           'Train.dataset.transforms.SSLRotateResize.image_shape=[3,48,128]'
