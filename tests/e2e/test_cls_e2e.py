@@ -51,6 +51,22 @@ def test_training_asks_for_huge_pages_where_the_machine_has_them(trained):
     assert trained["log"].count("transparent huge pages on") == int(expected)
 
 
+def test_huge_pages_change_no_number(trained, cls_data, tmp_path):
+    """Only where memory comes from changes: the same run with PPOCR_HUGEPAGES=0 ends with the same
+    weights, bit for bit."""
+    import paddle
+
+    r = run_tool("tools/train.py", "-c", CFG, "-o",
+                 *cls_overrides(cls_data, tmp_path, **{"Global.save_latest_step": 4, "Global.use_visualdl": True}),
+                 env={"PPOCR_HUGEPAGES": "0", "GLIBC_TUNABLES": ""})
+    assert "transparent huge pages on" not in r.stdout
+    with_pages = paddle.load(str(trained["out"] / "latest" / "model.pdparams"))
+    without = paddle.load(str(tmp_path / "latest" / "model.pdparams"))
+    assert with_pages.keys() == without.keys()
+    for k in with_pages:
+        assert np.array_equal(np.asarray(with_pages[k]), np.asarray(without[k])), k
+
+
 def test_eval_tool_reports_accuracy(trained, cls_data):
     r = run_tool("tools/eval.py", "-c", CFG, "-o", *cls_overrides(cls_data, trained["out"]),
                  f"Global.checkpoints={trained['out'] / 'best_accuracy'}")
