@@ -133,7 +133,7 @@ def test_areas_lengths_equal_shapely_one_by_one():
     as a Polygon per polygon, degenerate ones (a point, a repeated vertex, a line) included."""
     from shapely.geometry import Polygon
 
-    from ppocr.data.transforms.det_polys import areas_lengths, shrink_distance, shrink_distances
+    from ppocr.data.transforms.det_polys import areas_lengths, shrink_distances
 
     rng = np.random.default_rng(3)
     polys = (rng.random((300, 4, 2)) * 700 - 30).astype(np.float32)
@@ -143,7 +143,10 @@ def test_areas_lengths_equal_shapely_one_by_one():
     areas, lengths = areas_lengths(polys)
     assert areas == [Polygon(p).area for p in polys]
     assert lengths == [Polygon(p).length for p in polys]
-    assert shrink_distances(polys, 0.4) == [shrink_distance(p, 0.4) for p in polys]
+    # DB's D = A (1 - r^2) / L, from one Polygon at a time; None without area
+    one_by_one = [None if Polygon(p).area <= 0 else Polygon(p).area * (1 - np.power(0.4, 2)) / Polygon(p).length
+                  for p in polys]
+    assert shrink_distances(polys, 0.4) == one_by_one and None in one_by_one
     assert areas_lengths(polys[:0]) == ([], [])
 
 
@@ -151,6 +154,7 @@ def test_threshold_map_scaled_per_polygon_equals_scaling_after():
     """MakeBorderMap scales each polygon's ramp before the max over polygons: the same bits as
     the whole map scaled after (overlapping polygons, a NaN-free and a border case)."""
     from ppocr.data.transforms import make_border_map as mbm
+    from ppocr.data.transforms.det_polys import shrink_distances
 
     rng = np.random.default_rng(5)
     for _ in range(20):
@@ -161,7 +165,7 @@ def test_threshold_map_scaled_per_polygon_equals_scaling_after():
                                    "ignore_tags": np.zeros(6, bool)})
         canvas, mask = np.zeros((h, w), np.float32), np.zeros((h, w), np.float32)
         for poly in polys:
-            mbm.draw_border(poly, canvas, mask, 0.4)
+            mbm.draw_border(poly, canvas, mask, shrink_distances(poly[None], 0.4)[0])
         canvas *= 0.7 - 0.3
         canvas += 0.3
         assert out["threshold_map"].tobytes() == canvas.tobytes()

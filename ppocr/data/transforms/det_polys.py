@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pyclipper
 import shapely
-from shapely.geometry import Polygon
 
 
 def as_polys(polys, num_points: int = 4) -> np.ndarray:
@@ -52,15 +51,8 @@ def areas_lengths(polys: np.ndarray) -> tuple[list[float], list[float]]:
 
 
 def shrink_distances(polys: np.ndarray, ratio: float) -> list[float | None]:
-    """:func:`shrink_distance` of each polygon (one shapely call for all of them)."""
+    """DB's offset D = A (1 - r^2) / L of each polygon (area A, perimeter L; one shapely call for
+    all of them); None for a polygon whose A <= 0."""
     areas, lengths = areas_lengths(polys)
     return [None if area <= 0 else area * (1 - np.power(ratio, 2)) / length
             for area, length in zip(areas, lengths)]
-
-
-def shrink_distance(poly: np.ndarray, ratio: float) -> float | None:
-    """DB's offset D = A (1 - r^2) / L of a polygon (area A, perimeter L); None when A <= 0."""
-    shape = Polygon(poly)
-    if shape.area <= 0:
-        return None
-    return shape.area * (1 - np.power(ratio, 2)) / shape.length

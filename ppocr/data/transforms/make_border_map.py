@@ -23,13 +23,7 @@ import cv2
 import numpy as np
 
 from ppocr.data import batch_slots
-from ppocr.data.transforms.det_polys import (
-    as_polys,
-    as_tags,
-    offset_polygon,
-    shrink_distance,
-    shrink_distances,
-)
+from ppocr.data.transforms.det_polys import as_polys, as_tags, offset_polygon, shrink_distances
 from ppocr.errors import ConfigError
 from ppocr.registry import TRANSFORMS
 
@@ -95,18 +89,16 @@ def edge_distance(p1: tuple[float, float], p2: tuple[float, float], s: float, xs
     return dist
 
 
-def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, shrink_ratio: float,
-                scale: tuple[float, float] | None = None, distance: float | None | bool = False) -> None:
+def draw_border(poly: np.ndarray, canvas: np.ndarray, mask: np.ndarray, distance: float | None,
+                scale: tuple[float, float] | None = None) -> None:
     """Add one polygon's padded region to ``mask`` and its 1 - d/D ramp to ``canvas`` (max).
 
     An edge only matters within D of it (farther, d / D is clipped to 1), so each edge is evaluated
     on its own bounding box grown by D, not on the whole padded polygon.
 
+    ``distance``: the polygon's offset D (det_polys.shrink_distances; None: no area, nothing drawn).
     ``scale`` (mul, add): the ramp is written as ramp * mul + add (float32), for a canvas that
-    holds scaled values already (see MakeBorderMap: the same as scaling the whole map after).
-    ``distance``: the polygon's :func:`shrink_distance` when the caller has it (None: no area)."""
-    if distance is False:
-        distance = shrink_distance(poly, shrink_ratio)
+    holds scaled values already (see MakeBorderMap: the same as scaling the whole map after)."""
     if distance is None:
         return
     paths = offset_polygon(poly, distance)
@@ -189,7 +181,7 @@ class MakeBorderMap:
         mask = batch_slots.output("threshold_mask", (h, w), np.float32, fill=0)
         cared = polys[~tags]
         for poly, distance in zip(cared, shrink_distances(cared, self.shrink_ratio)):
-            draw_border(poly, canvas, mask, self.shrink_ratio, scale, distance)
+            draw_border(poly, canvas, mask, distance, scale)
         data["threshold_map"] = canvas
         data["threshold_mask"] = mask
         return data

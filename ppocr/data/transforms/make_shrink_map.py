@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from shapely.geometry import Polygon
 
 from ppocr.data import batch_slots
 from ppocr.data.transforms.det_polys import areas_lengths, as_polys, as_tags, offset_polygon
@@ -54,11 +53,8 @@ class MakeShrinkMap:
         flip = areas > 0
         polys[flip] = polys[flip][:, ::-1]
 
-    def shrink(self, poly: np.ndarray, area: float | None = None, length: float | None = None) -> list:
-        """``area``, ``length``: shapely's for ``poly`` when the caller has them."""
-        if area is None or length is None:
-            shape = Polygon(poly)
-            area, length = shape.area, shape.length
+    def shrink(self, poly: np.ndarray, area: float, length: float) -> list:
+        """``area``, ``length``: shapely's for ``poly`` (det_polys.areas_lengths)."""
         pieces = []
         for ratio in self.ratios:
             distance = area * (1 - np.power(ratio, 2)) / length
