@@ -106,13 +106,14 @@ def import_release(release: Release, out_root: str | None = None, cache: str | N
 
     out_root = str(pretrained_root()) if out_root is None else out_root
     onnx_path = fetch.checked_path(release.onnx, cache)  # its sha256 pinned, checked before import
+    digest = fetch.RELEASED[release.onnx][1]
     out_dir = os.path.join(out_root, release.name)
     source = {"wheel": fetch.WHEEL, "file": release.onnx, "bytes": os.path.getsize(onnx_path)}
     if not force and os.path.isfile(os.path.join(out_dir, "model.pdparams")) and \
             os.path.isfile(os.path.join(out_dir, "state.json")):
         state = read_state(out_dir)
         if state.get("source") == source and state.get("max_abs_diff", 1.0) <= TOLERANCE:
-            return _keep_onnx(out_dir, onnx_path, fetch.RELEASED[release.onnx][1], state)
+            return _keep_onnx(out_dir, onnx_path, digest, state)
     tmp = out_dir.rstrip("/") + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     weights, cfg = _import(release, onnx_path, tmp)
@@ -133,7 +134,7 @@ def import_release(release: Release, out_root: str | None = None, cache: str | N
                                                                        allow_unicode=True))
     state = {"source": source, "max_abs_diff": diff, "tensors": len(weights),
              "missing_ok": list(release.missing_ok)}
-    state = _keep_onnx(tmp, onnx_path, fetch.RELEASED[release.onnx][1], state)
+    state = _keep_onnx(tmp, onnx_path, digest, state)
     from ppocr.utils.io import replace_dir
 
     replace_dir(tmp, out_dir)

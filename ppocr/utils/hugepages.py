@@ -49,6 +49,15 @@ def thp_mode(path: str = THP_MODE_FILE) -> str | None:
     return text[start + 1:end] if 0 <= start < end else None
 
 
+def _tunable_value(environ: Mapping[str, str]) -> str | None:
+    """The value GLIBC_TUNABLES gives glibc.malloc.hugetlb, or None when it gives none."""
+    for item in environ.get("GLIBC_TUNABLES", "").split(":"):
+        name, _, value = item.partition("=")
+        if name == TUNABLE:
+            return value
+    return None
+
+
 def hugepage_env(environ: Mapping[str, str], platform: str, glibc: tuple[int, int] | None,
                  mode: str | None) -> dict[str, str] | None:
     """The environment to restart with, or None when the process should stay as it is."""
@@ -56,9 +65,9 @@ def hugepage_env(environ: Mapping[str, str], platform: str, glibc: tuple[int, in
         return None
     if glibc is None or glibc < MIN_GLIBC:
         return None
-    tunables = environ.get("GLIBC_TUNABLES", "")
-    if TUNABLE + "=" in tunables:  # set already: by this function before the restart, or by the user
+    if _tunable_value(environ) is not None:  # set already: by this function before the restart, or by the user
         return None
+    tunables = environ.get("GLIBC_TUNABLES", "")
     env = dict(environ)
     env["GLIBC_TUNABLES"] = f"{tunables}:{TUNABLE}=1" if tunables else f"{TUNABLE}=1"
     return env
@@ -78,5 +87,4 @@ def restart_with_hugepages() -> None:
 
 def hugepages_on(environ: Mapping[str, str] | None = None) -> bool:
     """Whether this process asked glibc for huge pages (what the training log says)."""
-    tunables = (os.environ if environ is None else environ).get("GLIBC_TUNABLES", "")
-    return f"{TUNABLE}=1" in tunables.split(":")
+    return _tunable_value(os.environ if environ is None else environ) == "1"
