@@ -12,8 +12,8 @@ glibc reads its tunables once, when the process starts, so ``tools/train.py`` an
 start themselves again, before anything heavy is imported, with ``GLIBC_TUNABLES`` extended. That
 happens only where it can help: Linux, glibc >= 2.35, and a kernel whose transparent huge pages are
 in ``madvise`` mode (in ``always`` mode every process has them already; ``never`` turns them off).
-``PPOCR_HUGEPAGES=0`` keeps the process as it is, and so does a ``GLIBC_TUNABLES`` that already
-sets ``glibc.malloc.hugetlb`` (the user's own choice).
+``PPOCR_HUGEPAGES=0`` keeps the process as it is (1 is the default; anything else is an error),
+and so does a ``GLIBC_TUNABLES`` that already sets ``glibc.malloc.hugetlb`` (the user's own choice).
 """
 
 from __future__ import annotations
@@ -60,8 +60,13 @@ def _tunable_value(environ: Mapping[str, str]) -> str | None:
 
 def hugepage_env(environ: Mapping[str, str], platform: str, glibc: tuple[int, int] | None,
                  mode: str | None) -> dict[str, str] | None:
-    """The environment to restart with, or None when the process should stay as it is."""
-    if environ.get(OPT_OUT, "1") == "0" or platform != "linux" or mode != "madvise":
+    """The environment to restart with, or None when the process should stay as it is. A
+    PPOCR_HUGEPAGES other than 0 or 1 is a ValueError naming it."""
+    choice = environ.get(OPT_OUT, "1")
+    if choice not in ("0", "1"):
+        raise ValueError(f"{OPT_OUT}={choice!r}: use 0 (no huge pages) or 1 (huge pages where the machine "
+                         "has them, the default)")
+    if choice == "0" or platform != "linux" or mode != "madvise":
         return None
     if glibc is None or glibc < MIN_GLIBC:
         return None
@@ -77,7 +82,11 @@ def restart_with_hugepages() -> None:
     """Replace this process by the same command with huge pages on, where that helps (see the
     module's text); return without doing anything otherwise. Call it first thing in a command's
     ``__main__`` block: nothing done before it survives."""
-    env = hugepage_env(os.environ, sys.platform, glibc_version(), thp_mode())
+    try:
+        env = hugepage_env(os.environ, sys.platform, glibc_version(), thp_mode())
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)  # as ppocr.cli.run_main reports a user error
+        sys.exit(2)
     if env is None or not sys.executable:
         return
     sys.stdout.flush()

@@ -57,6 +57,12 @@ def test_any_other_opt_out_value_keeps_the_restart():
     assert env_for({OPT_OUT: "1"}) is not None
 
 
+@pytest.mark.parametrize("value", ["off", "false", "", "2"])
+def test_an_unknown_opt_out_value_is_an_error_naming_it(value):
+    with pytest.raises(ValueError, match=f"{OPT_OUT}='{value}': use 0"):
+        env_for({OPT_OUT: value})
+
+
 def test_hugepages_on_reads_whole_tunables_only():
     assert not hugepages_on({})
     assert not hugepages_on({"GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"})
@@ -94,6 +100,16 @@ hugepages.restart_with_hugepages()
 print(json.dumps({"tunables": os.environ.get("GLIBC_TUNABLES"), "argv": sys.argv[1:],
                   "flags": sys.orig_argv[1:2]}))
 """
+
+
+def test_a_command_with_an_unknown_opt_out_value_stops_with_one_line(tmp_path):
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    r = subprocess.run([sys.executable, str(script)], env={**os.environ, OPT_OUT: "off"},
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == "before\n"
+    assert r.stderr.strip() == f"error: {OPT_OUT}='off': use 0 (no huge pages) or 1 (huge pages where the " \
+                               "machine has them, the default)"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the restart is for Linux only")
